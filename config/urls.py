@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.urls import include, path
+from django.views.static import serve
+
+urlpatterns = [
+    path("", include("passerelles.core.urls")),
+    path("<slug:org_slug>/strategie/", include("passerelles.strategy.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns.insert(0, path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+
+handler404 = "passerelles.core.views.error_404"
+handler403 = "passerelles.core.views.error_403"
+handler500 = "passerelles.core.views.error_500"

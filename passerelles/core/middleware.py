@@ -1,0 +1,35 @@
+from django.http import Http404
+from django.shortcuts import redirect
+
+from passerelles.core.models import Organisation
+from passerelles.core.permissions import get_membership
+
+
+class OrganisationMiddleware:
+    """Resolves `/<org_slug>/…` into `request.organisation` and `request.membership`.
+
+    Anyone who is not an active member gets 404: the existence of a space is not disclosed.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.organisation = None
+        request.membership = None
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        slug = view_kwargs.pop("org_slug", None)
+        if slug is None:
+            return None
+        if not request.user.is_authenticated:
+            return redirect(f"/comptes/connexion/?next={request.path}")
+        organisation = Organisation.objects.filter(slug=slug).first()
+        membership = get_membership(request.user, organisation)
+        if membership is None:
+            raise Http404
+        request.organisation = organisation
+        request.membership = membership
+        request.session["last_organisation"] = organisation.slug
+        return None

@@ -1,0 +1,148 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from passerelles.core import permissions, selectors, services
+from passerelles.core.forms import EmailAuthenticationForm, InviteMemberForm, MembershipForm
+from passerelles.core.views_helpers import require
+
+
+@require_GET
+def home(request):
+    """Straight to the organisation for most people; a chooser for those in several."""
+    organisations = selectors.user_organisations(user=request.user)
+    last = request.session.get("last_organisation")
+    if len(organisations) == 1:
+        return redirect("core:organisation_home", org_slug=organisations[0].slug)
+    if last and any(o.slug == last for o in organisations) and not request.GET.get("choisir"):
+        return redirect("core:organisation_home", org_slug=last)
+    return render(request, "core/organisation_chooser.html", {"organisations": organisations})
+
+
+@require_GET
+@require(permissions.can_access_organisation)
+def organisation_home(request):
+    return redirect("strategy:overview", org_slug=request.organisation.slug)
+
+
+@require_GET
+@require(permissions.can_manage_members)
+def member_list(request):
+    form = InviteMemberForm(organisation=request.organisation)
+    return render(
+        request,
+        "core/member_list.html",
+        {
+            "members": selectors.membership_list(organisation=request.organisation),
+            "form": form,
+        },
+    )
+
+
+@require_POST
+@require(permissions.can_manage_members)
+def member_invite(request):
+    form = InviteMemberForm(request.POST, organisation=request.organisation)
+    if form.is_valid():
+        try:
+            membership = services.member_invite(
+                organisation=request.organisation,
+                invited_by=request.user,
+                base_url=request.build_absolute_uri("/"),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": membership.user.email})
+            return redirect("core:members", org_slug=request.organisation.slug)
+    return render(
+        request,
+        "core/member_list.html",
+        {
+            "members": selectors.membership_list(organisation=request.organisation),
+            "form": form,
+        },
+        status=422,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require(permissions.can_manage_members)
+def member_edit(request, pk):
+    membership = selectors.get_membership_or_404(request.organisation, pk)
+    form = MembershipForm(request.POST or None, instance=membership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(membership=membership, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Membre mis à jour."))
+            return redirect("core:members", org_slug=request.organisation.slug)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "core/member_form.html", {"form": form, "membership": membership}, status=status)
+
+
+# -- accounts (public pages opt out of the login requirement explicitly) ----------------------------
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+login_view = login_not_required(LoginView.as_view())
+logout_view = auth_views.LogoutView.as_view()
+password_reset = login_not_required(
+    auth_views.PasswordResetView.as_view(
+        template_name="core/password_reset.html",
+        email_template_name="core/emails/password_reset.txt",
+        subject_template_name="core/emails/password_reset_subject.txt",
+        success_url=reverse_lazy("core:password_reset_done"),
+    )
+)
+password_reset_done = login_not_required(
+    auth_views.PasswordResetDoneView.as_view(
+        template_name="core/password_reset_done.html",
+    )
+)
+password_reset_confirm = login_not_required(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="core/password_reset_confirm.html",
+        success_url=reverse_lazy("core:password_reset_complete"),
+    )
+)
+password_reset_complete = login_not_required(
+    auth_views.PasswordResetCompleteView.as_view(
+        template_name="core/password_reset_complete.html",
+    )
+)
+
+
+@login_not_required
+@require_POST
+def set_language(request):
+    from django.views.i18n import set_language as django_set_language
+
+    return django_set_language(request)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)
