@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from passerelles.core import permissions
 
 
@@ -20,6 +22,7 @@ def organisation(request):
     if user is not None and user.is_authenticated:
         other_orgs = [m.organisation for m in user.memberships.filter(is_active=True).select_related("organisation")]
     return {
+        "available_languages": settings.LANGUAGES,
         "organisation": org,
         "membership": getattr(request, "membership", None),
         "org_perms": _Predicates(user, org) if org else None,

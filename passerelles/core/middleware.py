@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils import translation
 
 from passerelles.core.models import Organisation
 from passerelles.core.permissions import get_membership
@@ -33,3 +35,23 @@ class OrganisationMiddleware:
         request.membership = membership
         request.session["last_organisation"] = organisation.slug
         return None
+
+
+class LanguageMiddleware:
+    """French unless the person chose another language with the switcher (cookie).
+
+    The browser's Accept-Language is ignored on purpose: the platform speaks French to a French public body,
+    and a half-translated page announced as English would mislead screen readers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

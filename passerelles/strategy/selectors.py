@@ -178,11 +178,12 @@ def action_list(
         actions = actions.filter(lead_directorate=lead_directorate)
     for word in text.split()[:10]:
         actions = actions.filter(Q(code__icontains=word) | Q(title__icontains=word) | Q(description__icontains=word))
-    # Transversal actions (no priority) first, as in the plan adopted by the CAECE.
+    # Transversal actions (no priority) first, then in the order of the adopted plan, which groups them by actor
+    # category within each priority.
     return (
         actions.select_related("priority", "actor_category", "lead_directorate")
         .prefetch_related(Prefetch("orientations", queryset=Orientation.objects.only("pk", "number", "title")))
-        .order_by("priority__position", "priority__code", "actor_category__position", "position", "code")
+        .order_by("priority__position", "priority__code", "position", "code")
     )
 
 
