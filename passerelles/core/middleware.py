@@ -33,7 +33,8 @@ class OrganisationMiddleware:
             raise Http404
         request.organisation = organisation
         request.membership = membership
-        request.session["last_organisation"] = organisation.slug
+        if request.session.get("last_organisation") != organisation.slug:
+            request.session["last_organisation"] = organisation.slug
         return None
 
 

@@ -69,7 +69,9 @@ def member_update(*, membership: Membership, role: str, directorate, is_active: 
     organisation = membership.organisation
     if not permissions.can_manage_members(by, organisation):
         raise PermissionDenied
-    loses_admin = membership.role == Role.ADMIN and membership.is_active and (role != Role.ADMIN or not is_active)
+    # Read the stored row: a model form has already written the new values on `membership`.
+    stored = Membership.objects.select_for_update().get(pk=membership.pk)
+    loses_admin = stored.role == Role.ADMIN and stored.is_active and (role != Role.ADMIN or not is_active)
     if loses_admin:
         other_admins = (
             Membership.objects.select_for_update()

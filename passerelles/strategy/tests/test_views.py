@@ -40,6 +40,7 @@ def action_data(world, **overrides):
 
 # -- creating and editing actions: good and bad input -------------------------------------------
 
+
 def test_officer_creates_an_action(world, officer):
     response = officer.post(url(world, "strategy:action_create"), action_data(world))
     action = Action.objects.get(code="P1.9")
@@ -73,9 +74,7 @@ def test_bad_action_input_is_refused_on_the_field(world, officer, field, overrid
 
 
 def test_ids_of_another_organisation_are_refused(world, officer):
-    data = action_data(
-        world, orientations=[world.other_orientation.pk], lead_directorate="", priority=""
-    )
+    data = action_data(world, orientations=[world.other_orientation.pk], lead_directorate="", priority="")
     response = officer.post(url(world, "strategy:action_create"), data)
     assert response.status_code == 422
     assert "orientations" in response.context["form"].errors
@@ -121,6 +120,7 @@ def test_edit_action_changes_orientations(world, officer):
 
 # -- orientation and document forms -----------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("data", "field"),
     [
@@ -148,8 +148,11 @@ def test_orientation_edit_with_hostile_lever(world, officer):
 
 @pytest.mark.parametrize(
     ("data", "field"),
-    [({"title": "", "horizon_year": "2025"}, "title"), ({"title": "T", "horizon_year": "20250"}, "horizon_year"),
-     ({"title": "T", "horizon_year": "abc"}, "horizon_year")],
+    [
+        ({"title": "", "horizon_year": "2025"}, "title"),
+        ({"title": "T", "horizon_year": "20250"}, "horizon_year"),
+        ({"title": "T", "horizon_year": "abc"}, "horizon_year"),
+    ],
 )
 def test_bad_document_input(world, officer, data, field):
     response = officer.post(url(world, "strategy:document_edit", world.document.pk), data)
@@ -158,6 +161,7 @@ def test_bad_document_input(world, officer, data, field):
 
 
 # -- status and progress notes --------------------------------------------------------------------
+
 
 def test_status_change_without_javascript_redirects_with_message(world, officer):
     response = officer.post(url(world, "strategy:action_status", world.action.pk), {"status": "in_progress"})
@@ -194,8 +198,11 @@ def test_unknown_status_is_refused(world, officer):
 
 @pytest.mark.parametrize(
     ("data", "field"),
-    [({"text": "", "noted_on": "2014-01-01"}, "text"), ({"text": "x" * 5001, "noted_on": "2014-01-01"}, "text"),
-     ({"text": "ok", "noted_on": "hier"}, "noted_on")],
+    [
+        ({"text": "", "noted_on": "2014-01-01"}, "text"),
+        ({"text": "x" * 5001, "noted_on": "2014-01-01"}, "text"),
+        ({"text": "ok", "noted_on": "hier"}, "noted_on"),
+    ],
 )
 def test_bad_progress_note(world, officer, data, field):
     response = officer.post(url(world, "strategy:action_note", world.action.pk), data)
@@ -212,6 +219,7 @@ def test_progress_note_is_shown_with_its_author(world, officer):
 
 
 # -- the plan: filters, pagination, export ------------------------------------------------------
+
 
 def test_plan_filters_by_orientation_number(world, officer):
     response = officer.get(url(world, "strategy:plan"), {"orientation": "3"})
@@ -230,8 +238,16 @@ def test_plan_filters_combined(world, officer):
 
 @pytest.mark.parametrize(
     "params",
-    [{"orientation": "99"}, {"orientation": "<script>"}, {"priority": "ZZ"}, {"status": "nope"},
-     {"lead_directorate": "abc"}, {"page": "9999"}, {"page": "-1"}, {"q": "x" * 500}],
+    [
+        {"orientation": "99"},
+        {"orientation": "<script>"},
+        {"priority": "ZZ"},
+        {"status": "nope"},
+        {"lead_directorate": "abc"},
+        {"page": "9999"},
+        {"page": "-1"},
+        {"q": "x" * 500},
+    ],
 )
 def test_plan_survives_bad_filters(world, officer, params):
     response = officer.get(url(world, "strategy:plan"), params)
@@ -283,7 +299,7 @@ def test_xlsx_export(world, officer):
 
 
 def test_export_neutralises_formulas(world, officer):
-    Action.objects.filter(pk=world.action.pk).update(title="=HYPERLINK(\"http://evil\")")
+    Action.objects.filter(pk=world.action.pk).update(title='=HYPERLINK("http://evil")')
     rows = _csv_rows(officer.get(url(world, "strategy:plan_export"), {"format": "csv"}))
     assert {r["code"]: r["title"] for r in rows}["P1.1"].startswith("'=")
 
@@ -294,6 +310,7 @@ def test_export_unknown_format_is_404(world, officer):
 
 # -- history ----------------------------------------------------------------------------------------
 
+
 def test_history_shows_who_changed_which_field_from_what_to_what(world, client):
     admin = world.members[Role.ADMIN]
     client.force_login(admin)
@@ -301,9 +318,7 @@ def test_history_shows_who_changed_which_field_from_what_to_what(world, client):
     data = action_data(world, code="P1.1", title="Nouveau titre", orientations=[o.pk for o in world.orientations])
     client.post(url(world, "strategy:action_edit", world.action.pk), data)
     response = client.get(url(world, "strategy:action_history", world.action.pk))
-    changes = {
-        (c.label, c.old, c.new, str(e.user)) for e in response.context["entries"] for c in e.changes
-    }
+    changes = {(c.label, c.old, c.new, str(e.user)) for e in response.context["entries"] for c in e.changes}
     assert ("état d'avancement", "Non engagée", "En cours", str(admin)) in changes
     assert ("intitulé", world.action.title, "Nouveau titre", str(admin)) in changes
     added = [c for c in changes if c[0] == "orientations" and "3. Orientation" in c[2]]
