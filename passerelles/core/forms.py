@@ -4,7 +4,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from passerelles.core.enums import Role
-from passerelles.core.models import Directorate, Membership
+from passerelles.core.models import Directorate, Membership, Organisation
 from passerelles.core.tenancy import for_org
 
 
@@ -81,3 +81,38 @@ class MembershipForm(forms.ModelForm):
         if cleaned.get("role") == Role.CONTRIBUTOR and not cleaned.get("directorate"):
             self.add_error("directorate", _("Un·e contributeur·rice est rattaché·e à une direction."))
         return cleaned
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "short_name", "kind", "country", "logo"]
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if (
+            logo
+            and hasattr(logo, "content_type")
+            and logo.content_type not in {"image/png", "image/jpeg", "image/webp"}
+        ):
+            raise forms.ValidationError(_("Le logo doit être une image PNG, JPEG ou WebP."))
+        return logo
+
+
+class DirectorateForm(forms.ModelForm):
+    class Meta:
+        model = Directorate
+        fields = ["name", "short_name", "is_international"]
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = Directorate.objects.filter(organisation=self.organisation, name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("Une direction porte déjà ce nom."))
+        return name

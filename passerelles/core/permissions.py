@@ -83,3 +83,11 @@ def can_follow_up_action(user, action) -> bool:
 
 def can_edit_action(user, action) -> bool:
     return can_edit_strategy(user, action.organisation) and not action.document.is_archived
+
+
+def can_view_organisation(user, organisation) -> bool:
+    return get_membership(user, organisation) is not None
+
+
+def can_edit_organisation(user, organisation) -> bool:
+    return role_of(user, organisation) == Role.ADMIN

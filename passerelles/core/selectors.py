@@ -26,3 +26,18 @@ def membership_list(*, organisation) -> QuerySet[Membership]:
 
 def user_organisations(*, user):
     return [m.organisation for m in user.memberships.filter(is_active=True).select_related("organisation")]
+
+
+def organisation_profile(*, organisation) -> dict:
+    from django.db.models import Count
+
+    territories = list(for_org(Territory, organisation).order_by("kind", "name"))
+    return {
+        "home_territories": [t for t in territories if t.kind == "home"],
+        "partner_territories": [t for t in territories if t.kind == "partner"],
+        "directorates": list(
+            for_org(Directorate, organisation).annotate(
+                member_count=Count("memberships", distinct=True), action_count=Count("led_actions", distinct=True)
+            )
+        ),
+    }

@@ -86,3 +86,30 @@ def member_update(*, membership: Membership, role: str, directorate, is_active: 
     membership.full_clean()
     membership.save()
     return membership
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, by: User, **fields) -> Organisation:
+    if not permissions.can_edit_organisation(by, organisation):
+        raise PermissionDenied
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def directorate_save(*, organisation: Organisation, by: User, directorate=None, **fields):
+    from passerelles.core.models import Directorate
+
+    if not permissions.can_edit_organisation(by, organisation):
+        raise PermissionDenied
+    directorate = directorate or Directorate(organisation=organisation)
+    if directorate.organisation_id != organisation.pk:
+        raise PermissionDenied
+    for name, value in fields.items():
+        setattr(directorate, name, value)
+    directorate.full_clean()
+    directorate.save()
+    return directorate

@@ -2,13 +2,23 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from passerelles.core import permissions, selectors, services
-from passerelles.core.forms import EmailAuthenticationForm, InviteMemberForm, MembershipForm
+from passerelles.core.audit import audited_models, history_entries
+from passerelles.core.audit import journal as journal_entries
+from passerelles.core.forms import (
+    DirectorateForm,
+    EmailAuthenticationForm,
+    InviteMemberForm,
+    MembershipForm,
+    OrganisationForm,
+)
+from passerelles.core.tenancy import get_for_org_or_404
 from passerelles.core.views_helpers import require
 
 
@@ -146,3 +156,83 @@ def error_403(request, exception=None):
 
 def error_500(request):
     return render(request, "500.html", status=500)
+
+
+@require_GET
+@require(permissions.can_view_organisation)
+def organisation_detail(request):
+    return render(
+        request, "core/organisation_detail.html", selectors.organisation_profile(organisation=request.organisation)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require(permissions.can_edit_organisation)
+def organisation_edit(request):
+    organisation = request.organisation
+    form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        services.organisation_update(organisation=organisation, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Organisation enregistrée."))
+        return redirect("core:organisation", org_slug=organisation.slug)
+    if request.method == "POST":
+        organisation.refresh_from_db()  # the page header must not show the refused values
+    status = 422 if request.method == "POST" else 200
+    return render(request, "core/organisation_form.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@require(permissions.can_edit_organisation)
+def directorate_edit(request, pk=None):
+    directorate = selectors.get_directorate_or_404(request.organisation, pk) if pk else None
+    form = DirectorateForm(request.POST or None, instance=directorate, organisation=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        services.directorate_save(
+            organisation=request.organisation, by=request.user, directorate=directorate, **form.cleaned_data
+        )
+        messages.success(request, _("Direction enregistrée."))
+        return redirect("core:organisation", org_slug=request.organisation.slug)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "core/directorate_form.html", {"form": form, "directorate": directorate}, status=status)
+
+
+@require_GET
+@require(permissions.can_view_history)
+def journal(request):
+    models_by_key = audited_models()
+    model_key = request.GET.get("objet") or None
+    if model_key and model_key not in models_by_key:
+        model_key = None
+    choices = sorted(((key, str(m._meta.verbose_name_plural)) for key, m in models_by_key.items()), key=lambda c: c[1])
+    return render(
+        request,
+        "core/journal.html",
+        {
+            "rows": journal_entries(organisation=request.organisation, model_key=model_key),
+            "model_choices": choices,
+            "model_key": model_key,
+        },
+    )
+
+
+@require_GET
+@require(permissions.can_view_history)
+def object_history(request, model_key, pk):
+    model = audited_models().get(model_key)
+    if model is None:
+        raise Http404
+    if model._meta.label == "core.Organisation":
+        if int(pk) != request.organisation.pk:
+            raise Http404
+        instance = request.organisation
+    else:
+        instance = get_for_org_or_404(model, request.organisation, pk)
+    return render(
+        request,
+        "core/object_history.html",
+        {
+            "instance": instance,
+            "model_name": model._meta.verbose_name,
+            "entries": history_entries(instance),
+        },
+    )

@@ -242,7 +242,7 @@ class ProgressNote(OrgOwned):
         verbose_name_plural = _("notes d'avancement")
 
     def __str__(self) -> str:
-        return f"{self.action.code} — {self.noted_on}"
+        return f"{self.noted_on}: {self.text[:60]}"
 
 
 class ActionTransition(OrgOwned):
@@ -260,4 +260,4 @@ class ActionTransition(OrgOwned):
         verbose_name_plural = _("changements d'état")
 
     def __str__(self) -> str:
-        return f"{self.action.code}: {self.from_status} -> {self.to_status}"
+        return f"{self.from_status} -> {self.to_status}"

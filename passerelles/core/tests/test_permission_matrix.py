@@ -16,7 +16,13 @@ FOLLOW_UP = EDITORS | {Role.CONTRIBUTOR}  # the contributor belongs to the actio
 # name: (method, kwargs builder, roles allowed, expected status for an allowed role)
 EXPECTED = {
     "core:organisation_home": ("get", None, ALL, 302),
+    "core:organisation": ("get", None, ALL, 200),
+    "core:organisation_edit": ("get", None, ADMIN, 200),
+    "core:directorate_create": ("get", None, ADMIN, 200),
+    "core:directorate_edit": ("get", "directorate", ADMIN, 200),
     "core:members": ("get", None, ADMIN, 200),
+    "core:journal": ("get", None, ADMIN, 200),
+    "core:object_history": ("get", "history", ADMIN, 200),
     "core:member_invite": ("post", None, ADMIN, 422),
     "core:member_edit": ("get", "membership", ADMIN, 200),
     "strategy:overview": ("get", None, ALL, 200),
@@ -58,9 +64,12 @@ def _url(world, name, target, org=None):
     objects = {
         "membership": lambda: world.org.memberships.get(user=world.members[Role.VIEWER]),
         "document": lambda: world.document,
+        "directorate": lambda: world.directorate,
         "orientation": lambda: world.orientations[0],
         "action": lambda: world.action,
     }
+    if target == "history":
+        return reverse(name, args=[org.slug, "action", world.action.pk])
     args = [org.slug] + ([objects[target]().pk] if target else [])
     return reverse(name, args=args)
 

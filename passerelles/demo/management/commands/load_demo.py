@@ -39,7 +39,9 @@ class Command(BaseCommand):
             details = ", ".join(f"{label} : {org_counts[key]}" for key, label in SUMMARY)
             self.stdout.write(f"  {slug} — {details}")
         self.stdout.write(
-            _("%(organisations)d organisation(s), %(accounts)d compte(s) ; %(created)d ligne(s) créée(s), "
-              "%(updated)d mise(s) à jour.")
+            _(
+                "%(organisations)d organisation(s), %(accounts)d compte(s) ; %(created)d ligne(s) créée(s), "
+                "%(updated)d mise(s) à jour."
+            )
             % counts
         )
