@@ -22,7 +22,6 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_BLOCKING = {"serious", "critical"}
 DEMO_PASSWORD = "passerelles-demo"
 DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 
 
 def pytest_collection_modifyitems(config, items):

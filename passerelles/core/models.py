@@ -89,7 +89,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         ordering = ["email"]
         verbose_name = _("utilisateur·rice")
-        verbose_name_plural = _("utilisateur·rices")
+        verbose_name_plural = _("utilisateur·rice·s")
 
     def __str__(self) -> str:
         return self.display_name or self.email

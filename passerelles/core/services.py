@@ -58,7 +58,7 @@ def member_invite(
         "link": _set_password_url(user, base_url) if created or not user.has_usable_password() else base_url,
         "new_account": created,
     }
-    subject = _("Invitation à rejoindre l'espace %(org)s sur Passerelles") % {"org": organisation.display_name}
+    subject = _("Invitation à rejoindre l'espace « %(org)s » sur Passerelles") % {"org": organisation.name}
     body = render_to_string("core/emails/invitation.txt", context)
     transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
     return membership

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from passerelles.core.tenancy import for_org, get_for_org_or_404
 from passerelles.strategy.enums import ActionStatus, DocumentStatus
@@ -16,6 +16,15 @@ from passerelles.strategy.models import (
     ProgressNote,
     StrategyDocument,
 )
+
+# Transversal actions (no priority) first on every database: PostgreSQL sorts NULL last by default, SQLite first.
+PLAN_ORDER = (
+    F("priority__position").asc(nulls_first=True),
+    F("priority__code").asc(nulls_first=True),
+    "position",
+    "code",
+)
+
 
 # -- one door per model ---------------------------------------------------------------------------
 
@@ -183,7 +192,7 @@ def action_list(
     return (
         actions.select_related("priority", "actor_category", "lead_directorate")
         .prefetch_related(Prefetch("orientations", queryset=Orientation.objects.only("pk", "number", "title")))
-        .order_by("priority__position", "priority__code", "position", "code")
+        .order_by(*PLAN_ORDER)
     )
 
 
@@ -202,7 +211,7 @@ def action_matrix(*, document: StrategyDocument) -> Matrix:
     actions = (
         Action.objects.filter(document=document)
         .select_related("priority")
-        .order_by("priority__position", "priority__code", "position", "code")
+        .order_by(*PLAN_ORDER)
     )
     rows = [(action, [(action.pk, o.pk) in links for o in orientations]) for action in actions]
     totals = [sum(1 for _, cells in rows if cells[i]) for i in range(len(orientations))]
