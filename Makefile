@@ -41,7 +41,7 @@ serve:
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: test-deps messages ## the whole suite, on DATABASE_URL (SQLite when unset)
-	$(PY) -m pytest
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest
 
 lint: install
 	$(PY) -m ruff check .
