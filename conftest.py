@@ -78,3 +78,58 @@ def login(client):
         return client
 
     return _login
+
+
+class SteeringWorld:
+    """The World, plus partner territories, two projects, a results framework and funders.
+
+    The partner member is attached to Kayes: it is party to `project` (Kayes) but not to `other_project` (Dakar).
+    The contributor's directorate co-carries `project`.
+    """
+
+    def __init__(self, world):
+        from passerelles.core.tests.factories import TerritoryFactory
+        from passerelles.steering.enums import FunderKind, MeasuredOn, TransversalityStage
+        from passerelles.steering.models import ProjectDirectorate
+        from passerelles.steering.tests.factories import (
+            FunderFactory,
+            IndicatorFactory,
+            PeriodFactory,
+            ProgrammeFactory,
+            ProjectFactory,
+            ResultFactory,
+        )
+
+        self.world = world
+        org = world.org
+        self.kayes = TerritoryFactory(organisation=org, name="Kayes", country="ML")
+        self.dakar = TerritoryFactory(organisation=org, name="Dakar", country="SN")
+        self.home = TerritoryFactory(organisation=org, home=True, name="Evry", insee_code="91228")
+        world.org.memberships.filter(role=Role.PARTNER).update(partner_territory=self.kayes)
+        self.programme = ProgrammeFactory(organisation=org, start_year=2010, end_year=2012)
+        self.project = ProjectFactory(
+            organisation=org, code="KAY-01", programme=self.programme, partner_territories=[self.kayes]
+        )
+        self.other_project = ProjectFactory(organisation=org, code="DAK-01", partner_territories=[self.dakar])
+        ProjectDirectorate.objects.create(
+            organisation=org,
+            project=self.project,
+            directorate=world.directorate,
+            stage=TransversalityStage.AGENTS,
+            person_days=10,
+            day_rate=250,
+        )
+        self.result = ResultFactory(project=self.project)
+        self.indicator = IndicatorFactory(result=self.result, measured_on=MeasuredOn.PARTNER, territory=self.kayes)
+        self.home_indicator = IndicatorFactory(result=self.result, measured_on=MeasuredOn.HOME, territory=self.home)
+        self.period = PeriodFactory(indicator=self.indicator)
+        self.home_period = PeriodFactory(indicator=self.home_indicator)
+        self.own = FunderFactory(organisation=org, name="Agglomération Alpha", kind=FunderKind.OWN)
+        self.state = FunderFactory(organisation=org, name="MAE / DAECT", kind=FunderKind.STATE)
+        self.region = FunderFactory(organisation=org, name="Région", kind=FunderKind.REGION)
+        self.other_org_project = ProjectFactory(organisation=world.other_org, code="BETA-01")
+
+
+@pytest.fixture
+def steering(world):
+    return SteeringWorld(world)

@@ -5,6 +5,7 @@ from django.views.static import serve
 urlpatterns = [
     path("", include("passerelles.core.urls")),
     path("<slug:org_slug>/strategie/", include("passerelles.strategy.urls")),
+    path("<slug:org_slug>/pilotage/", include("passerelles.steering.urls")),
 ]
 
 if settings.DEBUG:

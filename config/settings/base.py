@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "simple_history",
     "passerelles.core",
     "passerelles.strategy",
+    "passerelles.steering",
     "passerelles.demo",
 ]
 

@@ -127,6 +127,15 @@ class Membership(OrgOwned):
         related_name="memberships",
         help_text=_("Pour un·e contributeur·rice : les actions de cette direction lui sont ouvertes."),
     )
+    partner_territory = models.ForeignKey(
+        "core.Territory",
+        verbose_name=_("territoire partenaire"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="partner_memberships",
+        help_text=_("Pour une collectivité partenaire : elle voit les projets menés sur ce territoire."),
+    )
     is_active = models.BooleanField(_("actif"), default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

@@ -91,3 +91,74 @@ def can_view_organisation(user, organisation) -> bool:
 
 def can_edit_organisation(user, organisation) -> bool:
     return role_of(user, organisation) == Role.ADMIN
+
+
+# -- steering: programmes, projects, results, finance, reviews, monitoring ---------------------------------
+
+STEERING_READERS = frozenset({Role.ADMIN, Role.OFFICER, Role.CONTRIBUTOR, Role.VIEWER})
+
+
+def can_view_steering(user, organisation) -> bool:
+    """Portfolio-wide pages (dashboard, programmes, annual plans, finance, missions). Partners see projects only."""
+    return role_of(user, organisation) in STEERING_READERS
+
+
+def can_view_projects(user, organisation) -> bool:
+    return role_of(user, organisation) in STEERING_READERS | {Role.PARTNER}
+
+
+def can_edit_steering(user, organisation) -> bool:
+    return role_of(user, organisation) in STAFF_EDITORS
+
+
+def _co_carries(membership, project) -> bool:
+    return membership.directorate_id is not None and any(
+        link.directorate_id == membership.directorate_id for link in project.directorates.all()
+    )
+
+
+def _is_party(membership, project) -> bool:
+    return membership.partner_territory_id is not None and any(
+        t.pk == membership.partner_territory_id for t in project.partner_territories.all()
+    )
+
+
+def can_view_project(user, project) -> bool:
+    membership = get_membership(user, project.organisation)
+    if membership is None:
+        return False
+    if membership.role in STEERING_READERS:
+        return True
+    # A partner authority sees the projects led on its own territory, and nothing else.
+    return membership.role == Role.PARTNER and _is_party(membership, project)
+
+
+def can_edit_project(user, project) -> bool:
+    membership = get_membership(user, project.organisation)
+    if membership is None:
+        return False
+    if membership.role in STAFF_EDITORS:
+        return True
+    return membership.role == Role.CONTRIBUTOR and _co_carries(membership, project)
+
+
+def can_enter_results(user, project) -> bool:
+    """Enter target and actual values (and submit them): the partner for its projects, staff and co-carriers."""
+    membership = get_membership(user, project.organisation)
+    if membership is None:
+        return False
+    if membership.role == Role.PARTNER:
+        return _is_party(membership, project)
+    return can_edit_project(user, project)
+
+
+def can_approve_results(user, project) -> bool:
+    return role_of(user, project.organisation) in STAFF_EDITORS
+
+
+def can_edit_finance(user, organisation) -> bool:
+    return role_of(user, organisation) in STAFF_EDITORS
+
+
+def can_review_alignment(user, organisation) -> bool:
+    return role_of(user, organisation) in STAFF_EDITORS
