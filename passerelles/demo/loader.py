@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
 from passerelles.core.models import Directorate, Membership, Organisation, Territory, User
+from passerelles.demo.steering_loader import load_steering, read_steering_data
 from passerelles.strategy.enums import ActionStatus
 from passerelles.strategy.models import (
     Action,
@@ -219,6 +220,9 @@ def _load_organisation(writer: _Writer, data: dict[str, Any], password: str) -> 
             {"organisation": org, "action": action, "text": note["text"]},
             {"author": users[note["author"]], "noted_on": note["noted_on"]},
         )
+    steering = read_steering_data()
+    if steering["organisation"] == org.slug:
+        load_steering(writer, org, steering)
     return org
 
 
@@ -357,12 +361,16 @@ def _load_accounts(
             prepare=lambda obj: _set_password_if_new(obj, password),
         )
         directorate = account.get("directorate")
+        territory = account.get("partner_territory")
         writer.upsert(
             Membership,
             {"organisation": org, "user": user},
             {
                 "role": account["role"],
                 "directorate": directorates[directorate] if directorate else None,
+                "partner_territory": (
+                    Territory.objects.get(organisation=org, kind="partner", name=territory) if territory else None
+                ),
                 "is_active": True,
             },
         )
@@ -377,16 +385,10 @@ def _set_password_if_new(user: User, password: str) -> list[str]:
 
 
 def _delete_demo(data: dict[str, Any], stdout) -> None:
-    """Delete the demo organisations, everything they own, and the demo accounts.
-
-    Rows are deleted children first: actions refer to priorities and actor categories, and a document to
-    its previous version, through protecting foreign keys that would stop a plain cascade.
-    """
+    """Delete the demo organisations, everything they own (one cascade: the restricting foreign keys between
+    their rows allow it), and the demo accounts."""
     slugs = [org["slug"] for org in data["organisations"]]
     for org in Organisation.objects.filter(slug__in=slugs):
-        Action.objects.filter(organisation=org).delete()
-        for document in StrategyDocument.objects.filter(organisation=org).order_by("-version"):
-            document.delete()
         if org.logo:
             # Deleted now so that the new logo takes the same name; after a rollback, the next run
             # regenerates a logo whose file is missing.

@@ -110,7 +110,7 @@ class AnnualPlanItem(OrgOwned):
     action = models.ForeignKey(
         "strategy.Action",
         verbose_name=_("action"),
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="plan_items",
@@ -118,7 +118,7 @@ class AnnualPlanItem(OrgOwned):
     project = models.ForeignKey(
         "steering.Project",
         verbose_name=_("projet"),
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="plan_items",
@@ -255,7 +255,7 @@ class ProjectDirectorate(OrgOwned):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="directorates")
     directorate = models.ForeignKey(
-        "core.Directorate", verbose_name=_("direction"), on_delete=models.PROTECT, related_name="projects"
+        "core.Directorate", verbose_name=_("direction"), on_delete=models.RESTRICT, related_name="projects"
     )
     stage = models.PositiveSmallIntegerField(_("stade de transversalité"), choices=TransversalityStage.choices)
     person_days = models.DecimalField(
@@ -486,7 +486,7 @@ class PeriodEvidence(OrgOwned):
     title = models.CharField(_("titre"), max_length=255)
     file = models.FileField(_("fichier"), upload_to="evidence/%Y/", blank=True)
     url = models.URLField(_("lien"), blank=True)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, related_name="+")
     added_at = models.DateTimeField(default=timezone.now, editable=False)
 
     history = HistoricalRecords()
@@ -514,7 +514,7 @@ class PeriodTransition(OrgOwned):
     from_status = models.CharField(max_length=10, choices=PeriodStatus.choices)
     to_status = models.CharField(max_length=10, choices=PeriodStatus.choices)
     comment = models.TextField(blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -566,7 +566,7 @@ class BudgetLine(OrgOwned):
     )
     year = models.PositiveSmallIntegerField(_("année"))
     funder = models.ForeignKey(
-        Funder, verbose_name=_("bailleur"), on_delete=models.PROTECT, related_name="budget_lines"
+        Funder, verbose_name=_("bailleur"), on_delete=models.RESTRICT, related_name="budget_lines"
     )
     amount = models.DecimalField(_("montant (€)"), **MONEY, validators=[positive])
     status = models.CharField(
@@ -636,7 +636,7 @@ class Transaction(OrgOwned):
     )
     amount_eur = models.DecimalField(_("montant (€)"), **MONEY)
     funder = models.ForeignKey(
-        Funder, verbose_name=_("bailleur"), on_delete=models.PROTECT, null=True, blank=True, related_name="transactions"
+        Funder, verbose_name=_("bailleur"), on_delete=models.RESTRICT, null=True, blank=True, related_name="transactions"
     )
     description = models.CharField(_("libellé"), max_length=255, blank=True)
 
@@ -663,7 +663,7 @@ class Transaction(OrgOwned):
 class InKindContribution(OrgOwned):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="in_kind")
     year = models.PositiveSmallIntegerField(_("année"))
-    funder = models.ForeignKey(Funder, verbose_name=_("apporté par"), on_delete=models.PROTECT, related_name="in_kind")
+    funder = models.ForeignKey(Funder, verbose_name=_("apporté par"), on_delete=models.RESTRICT, related_name="in_kind")
     description = models.CharField(_("nature"), max_length=255)
     value_eur = models.DecimalField(_("valeur (€)"), **MONEY, validators=[positive])
 
@@ -711,12 +711,12 @@ class AlignmentReview(OrgOwned):
     document = models.ForeignKey(
         "strategy.StrategyDocument",
         verbose_name=_("document de référence"),
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="reviews",
     )
     reviewed_on = models.DateField(_("date de l'examen"), default=timezone.localdate)
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("examiné par"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("examiné par"), on_delete=models.RESTRICT, related_name="+"
     )
     summary = models.TextField(_("synthèse"), blank=True)
 
@@ -736,7 +736,7 @@ class CriterionAssessment(OrgOwned):
     criterion = models.ForeignKey(
         "strategy.AlignmentCriterion",
         verbose_name=_("principe directeur"),
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="assessments",
     )
     rating = models.CharField(_("appréciation"), max_length=8, choices=Rating.choices)
@@ -774,7 +774,7 @@ class CriterionAssessment(OrgOwned):
 
 class MonitoringMission(OrgOwned):
     territory = models.ForeignKey(
-        "core.Territory", verbose_name=_("territoire"), on_delete=models.PROTECT, related_name="missions"
+        "core.Territory", verbose_name=_("territoire"), on_delete=models.RESTRICT, related_name="missions"
     )
     start = models.DateField(_("début"))
     end = models.DateField(_("fin"))
@@ -809,7 +809,7 @@ class MissionDelegate(OrgOwned):
     directorate = models.ForeignKey(
         "core.Directorate",
         verbose_name=_("direction"),
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",
@@ -832,7 +832,7 @@ class Evaluation(OrgOwned):
     programme = models.ForeignKey(
         Programme,
         verbose_name=_("programme évalué"),
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="evaluations",
@@ -840,7 +840,7 @@ class Evaluation(OrgOwned):
     project = models.ForeignKey(
         Project,
         verbose_name=_("projet évalué"),
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="evaluations",
