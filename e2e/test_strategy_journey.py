@@ -34,7 +34,7 @@ def test_officer_filters_the_plan_changes_a_status_and_the_admin_sees_it_in_the_
     demo, page, new_context, login, axe
 ):
     login(page, OFFICER)
-    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Plan d'actions").click()
+    page.get_by_role("navigation", name="Stratégie", exact=True).get_by_role("link", name="Plan d'actions").click()
     expect(page).to_have_url(re.compile(r"/caece/strategie/plan/$"))
     expect(page.locator(".table-footer__count")).to_have_text(re.compile(r"^50 résultats\b"))
 

@@ -636,7 +636,12 @@ class Transaction(OrgOwned):
     )
     amount_eur = models.DecimalField(_("montant (€)"), **MONEY)
     funder = models.ForeignKey(
-        Funder, verbose_name=_("bailleur"), on_delete=models.RESTRICT, null=True, blank=True, related_name="transactions"
+        Funder,
+        verbose_name=_("bailleur"),
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="transactions",
     )
     description = models.CharField(_("libellé"), max_length=255, blank=True)
 

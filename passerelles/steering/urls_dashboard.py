@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from passerelles.steering.views import dashboard
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+]

@@ -208,11 +208,7 @@ def action_matrix(*, document: StrategyDocument) -> Matrix:
     links = set(
         Action.orientations.through.objects.filter(action__document=document).values_list("action_id", "orientation_id")
     )
-    actions = (
-        Action.objects.filter(document=document)
-        .select_related("priority")
-        .order_by(*PLAN_ORDER)
-    )
+    actions = Action.objects.filter(document=document).select_related("priority").order_by(*PLAN_ORDER)
     rows = [(action, [(action.pk, o.pk) in links for o in orientations]) for action in actions]
     totals = [sum(1 for _, cells in rows if cells[i]) for i in range(len(orientations))]
     return Matrix(orientations=orientations, rows=rows, column_totals=totals)

@@ -170,7 +170,8 @@ def page(response) -> str:
 
 
 def main_nav(text: str) -> str:
-    match = re.search(r'<nav class="main-nav".*?</nav>', text, re.S)
+    """The navigation: the main sections and the current section's own links."""
+    match = re.search(r'<nav class="main-nav".*?</nav>\s*<nav class="sub-nav".*?</nav>', text, re.S)
     assert match, "no main navigation on the page"
     return match.group(0)
 

@@ -49,7 +49,6 @@ EXPECTED = {
 }
 
 
-
 CORE_TARGETS = {
     "membership": lambda s: [s.world.org.memberships.get(user=s.world.members[Role.VIEWER]).pk],
     "document": lambda s: [s.world.document.pk],
