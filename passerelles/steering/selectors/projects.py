@@ -122,7 +122,13 @@ def plan_items(*, plan: AnnualPlan, status: str | None = None, owner=None, kind:
     items = (
         AnnualPlanItem.objects.filter(organisation=plan.organisation, plan=plan)
         .select_related("action", "project", "owner", "carried_over_from__plan")
-        .annotate(carried_count=Count("carried_over_to"))
+        .annotate(
+            carried_count=Count("carried_over_to"),
+            # the project's flag of action T3, shown wherever a project appears
+            project_has_home_indicator=Exists(
+                Indicator.objects.filter(result__project=OuterRef("project"), measured_on=MeasuredOn.HOME)
+            ),
+        )
     )
     if status:
         items = items.filter(status=status)

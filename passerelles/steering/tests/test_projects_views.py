@@ -584,3 +584,16 @@ def test_home_indicator_added_clears_the_flag(steering, officer):
     IndicatorFactory(result=ResultFactory(project=steering.other_project), measured_on="home", territory=steering.home)
     page = html(officer.get(url(steering, "steering:project", steering.other_project.pk)))
     assert "Aucun indicateur sur notre territoire" not in page
+
+
+def test_annual_plan_flags_projects_without_a_home_indicator(steering, client):
+    from passerelles.steering.models import AnnualPlan, AnnualPlanItem
+
+    org = steering.world.org
+    plan = AnnualPlan.objects.create(organisation=org, year=2012)
+    for project in (steering.project, steering.other_project):
+        AnnualPlanItem.objects.create(organisation=org, plan=plan, project=project)
+    client.force_login(steering.world.members["officer"])
+    html = client.get(reverse("steering:annual_plan", args=[org.slug, plan.pk])).content.decode()
+    # KAY-01 measures a result at home, DAK-01 does not: exactly one flag
+    assert html.count("Aucun indicateur sur notre territoire") == 1
