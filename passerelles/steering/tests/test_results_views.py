@@ -469,7 +469,8 @@ def test_evidence_is_downloaded_through_a_checked_view(steering, client):
     response = client.get(target)
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
     assert response["Content-Disposition"].startswith("attachment") and response["X-Content-Type-Options"] == "nosniff"
-    response.close()
+    # No response.close(): consuming the stream already closed it, and a second close would fire request_finished,
+    # whose handler closes the database connection in the middle of the test transaction (PostgreSQL).
     # not through another project, not for a partner of another territory
     other = ProjectFactory(organisation=steering.world.org, partner_territories=[steering.kayes])
     assert client.get(url(steering, "steering:period_evidence_download", other.pk, evidence.pk)).status_code == 404
