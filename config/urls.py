@@ -3,9 +3,11 @@ from django.urls import include, path
 from django.views.static import serve
 
 urlpatterns = [
+    path("public/<slug:public_slug>/acteurs/", include("passerelles.actors.public_urls")),
     path("", include("passerelles.core.urls")),
     path("<slug:org_slug>/strategie/", include("passerelles.strategy.urls")),
     path("<slug:org_slug>/pilotage/", include("passerelles.steering.urls")),
+    path("<slug:org_slug>/acteurs/", include("passerelles.actors.urls")),
 ]
 
 if settings.DEBUG:

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "passerelles.core",
     "passerelles.strategy",
     "passerelles.steering",
+    "passerelles.actors",
     "passerelles.demo",
 ]
 
@@ -125,6 +126,11 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 
 PAGE_SIZE = 25
+
+# Maps work offline on a vendored basemap; an online tile layer is added only when a URL template is configured,
+# e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png (with its attribution in MAP_TILE_ATTRIBUTION).
+MAP_TILE_URL = env("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "")
 
 LOGGING = {
     "version": 1,

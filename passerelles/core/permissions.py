@@ -162,3 +162,25 @@ def can_edit_finance(user, organisation) -> bool:
 
 def can_review_alignment(user, organisation) -> bool:
     return role_of(user, organisation) in STAFF_EDITORS
+
+
+# -- territory actors -------------------------------------------------------------------------------------
+
+ACTOR_READERS = frozenset({Role.ADMIN, Role.OFFICER, Role.CONTRIBUTOR, Role.VIEWER})
+
+
+def can_view_actors(user, organisation) -> bool:
+    return role_of(user, organisation) in ACTOR_READERS
+
+
+def can_edit_actors(user, organisation) -> bool:
+    return role_of(user, organisation) in STAFF_EDITORS
+
+
+def can_moderate_actors(user, organisation) -> bool:
+    return role_of(user, organisation) in STAFF_EDITORS
+
+
+def can_see_actor_contacts(user, organisation) -> bool:
+    """Contact fields are personal data: only the staff who work with the actors see them."""
+    return role_of(user, organisation) in {Role.ADMIN, Role.OFFICER, Role.CONTRIBUTOR}

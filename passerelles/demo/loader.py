@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
 from passerelles.core.models import Directorate, Membership, Organisation, Territory, User
+from passerelles.demo.actors_loader import load_actors, read_actors_data
 from passerelles.demo.steering_loader import load_steering, read_steering_data
 from passerelles.strategy.enums import ActionStatus
 from passerelles.strategy.models import (
@@ -223,6 +224,9 @@ def _load_organisation(writer: _Writer, data: dict[str, Any], password: str) -> 
     steering = read_steering_data()
     if steering["organisation"] == org.slug:
         load_steering(writer, org, steering)
+    actors = read_actors_data()
+    if actors["organisation"] == org.slug:
+        load_actors(writer, org, actors)
     return org
 
 
