@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from passerelles.actors import views
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("moderation/", views.moderation, name="moderation"),
     path("<int:pk>/publier/", views.actor_approve, name="actor_approve"),
     path("<int:pk>/refuser/", views.actor_reject, name="actor_reject"),
+    path("import/", include("passerelles.actors.import_urls")),
+    path("", include("passerelles.actors.network_urls")),
 ]
