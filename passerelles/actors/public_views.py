@@ -19,7 +19,7 @@ from passerelles.actors import public_services as services
 from passerelles.actors.public_forms import PublicFilterForm, RegistrationForm
 from passerelles.core.exports import table_response
 from passerelles.core.models import Organisation
-from passerelles.core.views_helpers import paginate, querystring_without
+from passerelles.core.views_helpers import apply_errors, paginate, querystring_without
 
 EMBED_FILTERS = ("kind", "theme")
 
@@ -148,7 +148,7 @@ def register(request, public_slug):
         try:
             services.register_actor(organisation=organisation, **form.service_kwargs())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             services.note_registration_attempt(ip=ip)
             return redirect(thanks_url)
@@ -160,11 +160,3 @@ def register(request, public_slug):
 def thanks(request, public_slug):
     organisation = _organisation(public_slug)
     return render(request, "actors/public/thanks.html", {"public_organisation": organisation})
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)

@@ -10,19 +10,11 @@ from passerelles.actors import selectors, services
 from passerelles.actors.forms import ActorForm, DirectoryFilterForm, RejectForm
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
-from passerelles.core.views_helpers import paginate, querystring_without, require
+from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
 
 
 def _org_url(request, name, *args):
     return reverse(name, args=[request.organisation.slug, *args])
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _filtered(request):
@@ -110,7 +102,7 @@ def _form_view(request, actor=None):
                 else:
                     saved = services.actor_update(actor=actor, user=request.user, **data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Fiche de l'acteur enregistrée."))
                 return redirect(_org_url(request, "actors:actor", saved.pk))
@@ -170,7 +162,7 @@ def actor_reject(request, pk):
             services.actor_reject(actor=actor, user=request.user, message=form.cleaned_data["message"])
         except ValidationError as error:
             if hasattr(error, "error_dict"):
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.error(request, " ".join(error.messages))
                 return redirect(_org_url(request, "actors:moderation"))

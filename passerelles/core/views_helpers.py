@@ -3,7 +3,7 @@
 from functools import wraps
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 
 
@@ -32,3 +32,12 @@ def querystring_without(request, *names: str) -> str:
     for name in names:
         params.pop(name, None)
     return params.urlencode()
+
+
+def apply_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has it, else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

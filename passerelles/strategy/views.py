@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from passerelles.core import permissions
 from passerelles.core.audit import history_entries
 from passerelles.core.exports import table_response
-from passerelles.core.views_helpers import paginate, querystring_without, require
+from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
 from passerelles.strategy import selectors, services
 from passerelles.strategy.enums import ACTION_TRANSITIONS
 from passerelles.strategy.exports import PLAN_HEADER, plan_rows
@@ -32,14 +32,6 @@ def _document(request):
 
 def _org_url(request, name, *args):
     return reverse(name, args=[request.organisation.slug, *args])
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # -- overview and versions ------------------------------------------------------------------------
@@ -75,7 +67,7 @@ def document_edit(request, pk):
         try:
             services.document_update(document=document, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Document de référence enregistré."))
             return redirect(_org_url(request, "strategy:documents"))
@@ -281,7 +273,7 @@ def action_create(request):
                 **form.service_fields(),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Action %(code)s créée.") % {"code": action.code})
             return redirect(_org_url(request, "strategy:action", action.pk))
@@ -305,7 +297,7 @@ def action_edit(request, pk):
                 **form.service_fields(),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Action %(code)s enregistrée.") % {"code": action.code})
             return redirect(_org_url(request, "strategy:action", action.pk))

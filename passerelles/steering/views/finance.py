@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
-from passerelles.core.views_helpers import paginate, querystring_without, require
+from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
 from passerelles.steering.forms.finance import (
     BudgetFilterForm,
     BudgetLineForm,
@@ -35,14 +35,6 @@ FORM_TEMPLATE = "steering/finance/form.html"
 
 def _org_url(request, name, *args):
     return reverse(name, args=[request.organisation.slug, *args])
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _export_format(request) -> str | None:
@@ -136,7 +128,7 @@ def funder_create(request):
         try:
             funder = services.funder_create(organisation=request.organisation, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Bailleur « %(name)s » créé.") % {"name": funder.name})
             return redirect(_org_url(request, "steering:funders"))
@@ -152,7 +144,7 @@ def funder_edit(request, pk):
         try:
             services.funder_update(funder=funder, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Bailleur « %(name)s » enregistré.") % {"name": funder.name})
             return redirect(_org_url(request, "steering:funders"))
@@ -201,7 +193,7 @@ def exchange_rate_create(request):
                 organisation=request.organisation, user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -291,7 +283,7 @@ def budget_line_create(request, pk):
         try:
             services.budget_line_create(project=project, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Ligne budgétaire ajoutée."))
             return redirect(_budget_url(request, project) + "#lines")
@@ -315,7 +307,7 @@ def budget_line_edit(request, pk, line_pk):
         try:
             services.budget_line_update(line=line, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Ligne budgétaire enregistrée."))
             return redirect(_budget_url(request, project) + "#lines")
@@ -338,7 +330,7 @@ def transaction_create(request, pk):
         try:
             services.transaction_create(project=project, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Transaction enregistrée."))
             return redirect(_budget_url(request, project) + "#transactions")
@@ -361,7 +353,7 @@ def in_kind_create(request, pk):
         try:
             services.in_kind_create(project=project, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Contribution en nature enregistrée."))
             return redirect(_budget_url(request, project) + "#in-kind")
@@ -434,7 +426,7 @@ def envelope_create(request):
                 organisation=request.organisation, user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Enveloppe enregistrée."))
             return redirect(_envelopes_url(request, envelope.year))
@@ -452,7 +444,7 @@ def envelope_edit(request, pk):
         try:
             services.envelope_update(envelope=envelope, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Enveloppe enregistrée."))
             return redirect(_envelopes_url(request, envelope.year))

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
-from passerelles.core.views_helpers import paginate, querystring_without, require
+from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
 from passerelles.steering.enums import MISSIONS_PER_YEAR_TARGET, FollowUpStatus
 from passerelles.steering.forms.monitoring import (
     EvaluationFilterForm,
@@ -29,14 +29,6 @@ from passerelles.steering.services import monitoring as services
 
 def _org_url(request, name, *args):
     return reverse(name, args=[request.organisation.slug, *args])
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _list_context(request, form, queryset, **extra) -> dict:
@@ -125,7 +117,7 @@ def _mission_form(request, mission=None):
                 else:
                     mission = services.mission_update(mission=mission, **kwargs)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Mission enregistrée."))
                 return redirect(_org_url(request, "steering:mission", mission.pk))
@@ -172,7 +164,7 @@ def mission_follow_up_create(request, pk):
         try:
             services.follow_up_create(user=request.user, mission=mission, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Suite à donner ajoutée."))
             return redirect(_org_url(request, "steering:mission", mission.pk) + "#follow-ups")
@@ -245,7 +237,7 @@ def _evaluation_form(request, evaluation=None):
                     evaluation=evaluation, user=request.user, **form.service_fields()
                 )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Évaluation enregistrée."))
             return redirect(_org_url(request, "steering:evaluation", evaluation.pk))
@@ -309,7 +301,7 @@ def evaluation_follow_up_create(request, pk):
         try:
             services.follow_up_create(user=request.user, evaluation=evaluation, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Suite à donner ajoutée."))
             return redirect(_org_url(request, "steering:evaluation", evaluation.pk) + "#follow-ups")
@@ -360,7 +352,7 @@ def lesson_create(request):
                 organisation=org, user=request.user, projects=form.cleaned_data["projects"], **form.service_fields()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Enseignement enregistré."))
             return redirect(_org_url(request, "steering:lessons"))

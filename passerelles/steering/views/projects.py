@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
-from passerelles.core.views_helpers import paginate, querystring_without, require
+from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
 from passerelles.steering.forms.projects import (
     AnnualPlanFilterForm,
     AnnualPlanForm,
@@ -32,14 +32,6 @@ EXPORT_FORMATS = {"csv", "xlsx"}
 
 def _org_url(request, name, *args):
     return reverse(name, args=[request.organisation.slug, *args])
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _status(request) -> int:
@@ -136,7 +128,7 @@ def programme_create(request):
                 organisation=request.organisation, user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Programme « %(t)s » créé.") % {"t": programme.title})
             return redirect(_org_url(request, "steering:programme", programme.pk))
@@ -152,7 +144,7 @@ def programme_edit(request, pk):
         try:
             services.programme_update(programme=programme, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Programme enregistré."))
             return redirect(_org_url(request, "steering:programme", programme.pk))
@@ -214,7 +206,7 @@ def annual_plan_create(request):
                 organisation=request.organisation, user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Plan d'actions %(y)s créé.") % {"y": plan.year})
             return redirect(_org_url(request, "steering:annual_plan", plan.pk))
@@ -288,7 +280,7 @@ def annual_plan_item_create(request, pk):
         try:
             services.annual_plan_item_create(plan=plan, user=request.user, **form.service_fields())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Élément ajouté au plan %(y)s.") % {"y": plan.year})
             return redirect(_org_url(request, "steering:annual_plan", plan.pk))
@@ -307,7 +299,7 @@ def annual_plan_item_edit(request, pk, item_pk):
         try:
             services.annual_plan_item_update(item=item, user=request.user, **form.service_fields())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Élément du plan enregistré."))
             return redirect(_org_url(request, "steering:annual_plan", plan.pk))
@@ -436,7 +428,7 @@ def project_create(request):
         try:
             project = _save_project(request, form)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Projet %(code)s créé.") % {"code": project.code})
             return redirect(_org_url(request, "steering:project", project.pk))
@@ -452,7 +444,7 @@ def project_edit(request, pk):
         try:
             _save_project(request, form, project)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Projet %(code)s enregistré.") % {"code": project.code})
             return redirect(_org_url(request, "steering:project", project.pk))
@@ -466,7 +458,7 @@ def _sub_form_page(request, project, form, *, title, save):
         try:
             save(form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Projet %(code)s mis à jour.") % {"code": project.code})
             return redirect(_org_url(request, "steering:project", project.pk))

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
-from passerelles.core.views_helpers import paginate, querystring_without, require
+from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
 from passerelles.steering.enums import PERIOD_TRANSITIONS, MeasuredOn, PeriodStatus
 from passerelles.steering.forms.results import (
     DisaggregationForm,
@@ -52,14 +52,6 @@ def _values_url(request, project, period):
     return reverse("steering:period_values", args=[request.organisation.slug, project.pk, period.pk])
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _form_page(request, *, project, form, title, cancel_url, status=200, **extra):
     context = {"project": project, "form": form, "title": title, "cancel_url": cancel_url, **extra}
     return render(request, "steering/results/form.html", context, status=status)
@@ -71,7 +63,7 @@ def _edit(request, *, project, form, save, title, success, anchor=""):
         try:
             obj = save(form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, success)
             return redirect(_results_url(request, project, anchor(obj) if callable(anchor) else anchor))
@@ -375,7 +367,7 @@ def period_values(request, project_pk, pk):
             form.is_valid()
             form.add_error(None, error)
             return _values_page(request, project, fresh, status=409, values_form=form, conflict=fresh)
-        _apply_errors(form, error)
+        apply_errors(form, error)
         return _values_page(request, project, fresh, status=422, values_form=form)
     messages.success(request, _("Valeurs enregistrées."))
     return redirect(_values_url(request, project, period))
@@ -419,7 +411,7 @@ def period_return(request, project_pk, pk):
             if not hasattr(error, "error_dict"):
                 messages.error(request, " ".join(error.messages))
                 return redirect(_values_url(request, project, period))
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Valeurs renvoyées pour correction."))
             return redirect(_values_url(request, project, period))
@@ -441,7 +433,7 @@ def period_evidence_create(request, project_pk, pk):
                 url=form.cleaned_data.get("url") or "",
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Justificatif ajouté."))
             return redirect(_values_url(request, project, period) + "#evidence")
