@@ -4,6 +4,8 @@ from django.views.static import serve
 
 urlpatterns = [
     path("public/<slug:public_slug>/acteurs/", include("passerelles.actors.public_urls")),
+    path("public/veille/", include("passerelles.actors.watch_public_urls")),
+    path("comptes/acteur/", include("passerelles.actors.space_urls")),
     path("", include("passerelles.core.urls")),
     path("<slug:org_slug>/strategie/", include("passerelles.strategy.urls")),
     path("<slug:org_slug>/pilotage/", include("passerelles.steering.urls")),

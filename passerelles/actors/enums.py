@@ -45,3 +45,35 @@ class Location(models.TextChoices):
     HOME = "home", _("Territoire de la collectivité")
     PARTNER = "partner", _("Territoire partenaire")
     ELSEWHERE = "elsewhere", _("Ailleurs")
+
+
+class DataRequestKind(models.TextChoices):
+    EXPORT = "export", _("Export des données personnelles")
+    ERASURE = "erasure", _("Effacement des données personnelles")
+
+
+class MeetingScope(models.TextChoices):
+    """A census meeting is held with one directorate (action P5.1) or with one commune (action P5.2)."""
+
+    DIRECTORATE = "directorate", _("Direction")
+    COMMUNE = "commune", _("Commune")
+
+
+class NetworkScope(models.TextChoices):
+    INTERNATIONAL = "international", _("International")
+    EUROPEAN = "european", _("Européen")
+    NATIONAL = "national", _("National")
+    REGIONAL = "regional", _("Régional ou départemental")
+
+
+class MembershipStatus(models.TextChoices):
+    MEMBER = "member", _("Adhérente")
+    PROSPECT = "prospect", _("Adhésion envisagée")
+    FORMER = "former", _("Ancienne adhésion")
+    NONE = "none", _("Non adhérente")
+
+
+class SubscriberKind(models.TextChoices):
+    DIRECTORATE = "directorate", _("Direction")
+    ELECTED = "elected", _("Élu·e")
+    OTHER = "other", _("Autre destinataire")

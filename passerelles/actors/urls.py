@@ -14,5 +14,9 @@ urlpatterns = [
     path("<int:pk>/publier/", views.actor_approve, name="actor_approve"),
     path("<int:pk>/refuser/", views.actor_reject, name="actor_reject"),
     path("import/", include("passerelles.actors.import_urls")),
-    path("", include("passerelles.actors.network_urls")),
+    path("", include("passerelles.actors.matrix_urls")),
+    path("", include("passerelles.actors.accounts_urls")),
+    path("recensement/", include("passerelles.actors.census_urls")),
+    path("reseaux/", include("passerelles.actors.networks_urls")),
+    path("veille/", include("passerelles.actors.watch_urls")),
 ]

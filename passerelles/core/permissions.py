@@ -184,3 +184,56 @@ def can_moderate_actors(user, organisation) -> bool:
 def can_see_actor_contacts(user, organisation) -> bool:
     """Contact fields are personal data: only the staff who work with the actors see them."""
     return role_of(user, organisation) in {Role.ADMIN, Role.OFFICER, Role.CONTRIBUTOR}
+
+
+def can_manage_data_requests(user, organisation) -> bool:
+    """See the register of the actors' export and erasure requests (RGPD)."""
+    return role_of(user, organisation) in STAFF_EDITORS
+
+
+def can_invite_actor_account(user, organisation) -> bool:
+    return role_of(user, organisation) in STAFF_EDITORS
+
+
+def can_edit_own_actor(user, actor) -> bool:
+    """An actor's account keeps its own directory entry up to date (no membership needed)."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and actor.account_id is not None
+        and actor.account_id == user.pk
+        and actor.moderation_status != "rejected"
+    )
+
+
+# -- census campaigns (P5.1, P5.2), networks (P3.7), watch (P3.8) -------------------------------------------
+
+
+def can_view_census(user, organisation) -> bool:
+    return role_of(user, organisation) in ACTOR_READERS
+
+
+def can_edit_census(user, organisation) -> bool:
+    return role_of(user, organisation) in STAFF_EDITORS
+
+
+def can_view_networks(user, organisation) -> bool:
+    return role_of(user, organisation) in ACTOR_READERS
+
+
+def can_edit_networks(user, organisation) -> bool:
+    return role_of(user, organisation) in STAFF_EDITORS
+
+
+def can_view_watch(user, organisation) -> bool:
+    # The watch is written for the directorates and the elected officials: every reader of the actors sees it.
+    return role_of(user, organisation) in ACTOR_READERS
+
+
+def can_edit_watch(user, organisation) -> bool:
+    return role_of(user, organisation) in STAFF_EDITORS
+
+
+def can_manage_watch_subscriptions(user, organisation) -> bool:
+    return role_of(user, organisation) in STAFF_EDITORS

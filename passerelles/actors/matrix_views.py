@@ -1,4 +1,4 @@
-"""Who works on what, where; likely duplicates and their merge. Thin views over network_selectors/services."""
+"""Who works on what, where; likely duplicates and their merge. Thin views over matrix_selectors/services."""
 
 from django import forms
 from django.contrib import messages
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from passerelles.actors import network_selectors, network_services
+from passerelles.actors import matrix_selectors, matrix_services
 from passerelles.actors.enums import ActorKind
 from passerelles.actors.selectors import get_actor_or_404
 from passerelles.core import permissions
@@ -80,7 +80,7 @@ def _delimiter(request) -> str:
 def _matrix(request):
     form = MatrixFilterForm(request.GET or None)
     kind = form.cleaned_data.get("kind") if form.is_valid() else None
-    return form, kind or None, network_selectors.theme_matrix(organisation=request.organisation, kind=kind or None)
+    return form, kind or None, matrix_selectors.theme_matrix(organisation=request.organisation, kind=kind or None)
 
 
 @require_GET
@@ -93,7 +93,7 @@ def matrix(request):
         "matrix": matrix,
         "export_querystring": querystring_without(request, "page", "format", "sep"),
     }
-    return render(request, "actors/network/matrix.html", context)
+    return render(request, "actors/matrix/matrix.html", context)
 
 
 @require_GET
@@ -104,8 +104,8 @@ def matrix_export(request):
     return table_response(
         fmt=fmt,
         filename=f"qui-fait-quoi-{request.organisation.slug}",
-        header=network_selectors.matrix_header(matrix),
-        rows=network_selectors.matrix_rows(matrix),
+        header=matrix_selectors.matrix_header(matrix),
+        rows=matrix_selectors.matrix_rows(matrix),
         title=_("Qui fait quoi, où"),
         delimiter=_delimiter(request),
     )
@@ -117,7 +117,7 @@ def matrix_export(request):
 def _duplicates(request):
     form = DuplicateFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    pairs = network_selectors.duplicate_pairs(
+    pairs = matrix_selectors.duplicate_pairs(
         organisation=request.organisation, reason=data.get("reason") or None, text=data.get("q") or ""
     )
     return form, pairs
@@ -141,7 +141,7 @@ def _duplicates_page(request, *, failed=None, status=200):
         "querystring": querystring_without(request, "page"),
         "export_querystring": querystring_without(request, "page", "format", "sep"),
     }
-    return render(request, "actors/network/duplicates.html", context, status=status)
+    return render(request, "actors/matrix/duplicates.html", context, status=status)
 
 
 @require_GET
@@ -158,8 +158,8 @@ def duplicates_export(request):
     return table_response(
         fmt=fmt,
         filename=f"doublons-{request.organisation.slug}",
-        header=network_selectors.duplicates_header(),
-        rows=network_selectors.duplicates_rows(pairs),
+        header=matrix_selectors.duplicates_header(),
+        rows=matrix_selectors.duplicates_rows(pairs),
         title=_("Doublons probables"),
         delimiter=_delimiter(request),
     )
@@ -174,7 +174,7 @@ def merge(request, first, second):
     if form.is_valid():
         keep, absorb = (first, second) if form.cleaned_data["keep"] == first.pk else (second, first)
         try:
-            kept = network_services.merge_actors(keep=keep, absorb=absorb, user=request.user)
+            kept = matrix_services.merge_actors(keep=keep, absorb=absorb, user=request.user)
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:

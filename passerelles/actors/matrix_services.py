@@ -1,10 +1,10 @@
-"""Writes of the actors' network: merging two entries of the same actor. One transaction."""
+"""Writes of "who works with whom": merging two entries of the same actor. One transaction."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from passerelles.actors.models import Actor, ActorLink
+from passerelles.actors.models import Actor, ActorLink, CensusFinding
 from passerelles.core import permissions
 
 # Plain fields of `keep` filled from `absorb` when empty. Coordinates and contacts move as a whole (below).
@@ -70,6 +70,21 @@ def _repoint_links(keep: Actor, absorb: Actor) -> None:
         existing[(source_id, target_id)] = link
 
 
+def _repoint_census_findings(keep: Actor, absorb: Actor) -> None:
+    """A meeting that surfaced both entries keeps one finding: "new" if either said so, both notes."""
+    kept = {f.meeting_id: f for f in CensusFinding.objects.filter(actor=keep)}
+    for finding in CensusFinding.objects.filter(actor=absorb):
+        twin = kept.get(finding.meeting_id)
+        if twin is None:
+            finding.actor = keep
+            finding.save(update_fields=["actor"])
+            continue
+        twin.is_new = twin.is_new or finding.is_new
+        twin.note = " / ".join(n for n in (twin.note, finding.note) if n)[:500]
+        twin.save(update_fields=["is_new", "note"])
+        finding.delete()
+
+
 @transaction.atomic
 def merge_actors(*, keep: Actor, absorb: Actor, user) -> Actor:
     """`absorb` is folded into `keep` and deleted: every link of both is kept."""
@@ -89,5 +104,6 @@ def merge_actors(*, keep: Actor, absorb: Actor, user) -> Actor:
     keep.partner_territories.add(*absorb.partner_territories.all())
     keep.projects.add(*absorb.projects.all())
     _repoint_links(keep, absorb)
+    _repoint_census_findings(keep, absorb)
     absorb.delete()
     return keep
