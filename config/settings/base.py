@@ -138,3 +138,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# Absolute address of the site, for links in emails sent by background jobs (no request to read it from),
+# e.g. the weekly watch digest and its unsubscribe link.
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
