@@ -227,7 +227,7 @@ class CensusMeeting(OrgOwned):
     directorate = models.ForeignKey(
         "core.Directorate",
         verbose_name=_("direction"),
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="census_meetings",

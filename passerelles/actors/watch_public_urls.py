@@ -1,7 +1,11 @@
 """Public watch pages (one-click unsubscribe), mounted at `public/veille/`."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from passerelles.actors import watch_public_views as views
 
 app_name = "watch_public"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("desabonnement/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

@@ -1,3 +1,19 @@
-from django.urls import path  # noqa: F401
+"""The watch on networks (P3.8), mounted at `<org>/acteurs/veille/` in the `actors` namespace."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from passerelles.actors import watch_views as views
+
+urlpatterns = [
+    path("", views.items, name="watch"),
+    path("export/", views.items_export, name="watch_export"),
+    path("nouvelle/", views.item_create, name="watch_item_create"),
+    path("<int:pk>/modifier/", views.item_edit, name="watch_item_edit"),
+    path("<int:pk>/supprimer/", views.item_delete, name="watch_item_delete"),
+    path("abonnements/", views.subscriptions, name="watch_subscriptions"),
+    path("abonnements/export/", views.subscriptions_export, name="watch_subscriptions_export"),
+    path("abonnements/nouveau/", views.subscription_create, name="watch_subscription_create"),
+    path("abonnements/<int:pk>/modifier/", views.subscription_edit, name="watch_subscription_edit"),
+    path("abonnements/<int:pk>/activer/", views.subscription_toggle, name="watch_subscription_toggle"),
+    path("abonnements/<int:pk>/apercu/", views.subscription_preview, name="watch_subscription_preview"),
+]

@@ -20,7 +20,14 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
 from passerelles.core.models import Directorate, Membership, Organisation, Territory, User
-from passerelles.demo.actors_loader import load_actors, read_actors_data
+from passerelles.demo.actors_loader import (
+    load_actor_accounts,
+    load_actors,
+    load_census,
+    load_networks,
+    load_watch,
+    read_actors_data,
+)
 from passerelles.demo.steering_loader import load_steering, read_steering_data
 from passerelles.strategy.enums import ActionStatus
 from passerelles.strategy.models import (
@@ -35,6 +42,7 @@ from passerelles.strategy.models import (
 )
 
 DATA_FILE = Path(__file__).parent / "data" / "caece.yaml"
+ACTOR_ACCOUNT = "actor"  # the "role" of an actor's login in `demo_accounts()`: it is not a membership role
 CHANGE_REASON = "Chargement des données de démonstration"
 LOGO_SIZE = 256
 LOGO_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
@@ -63,7 +71,7 @@ def read_data(path: Path = DATA_FILE) -> dict[str, Any]:
 def demo_accounts(data: dict[str, Any] | None = None) -> list[dict[str, str]]:
     """The demo logins, in the order of the data file: organisation, email, role, display name, password."""
     data = data or read_data()
-    return [
+    members = [
         {
             "organisation": org.get("short_name") or org["name"],
             "organisation_slug": org["slug"],
@@ -74,6 +82,20 @@ def demo_accounts(data: dict[str, Any] | None = None) -> list[dict[str, str]]:
         }
         for org in data["organisations"]
         for account in org["accounts"]
+    ]
+    # Actors' logins (role "actor": no membership, only their own directory entries).
+    actors = read_actors_data()
+    names = {org["slug"]: org.get("short_name") or org["name"] for org in data["organisations"]}
+    return members + [
+        {
+            "organisation": names.get(actors["organisation"], actors["organisation"]),
+            "organisation_slug": actors["organisation"],
+            "email": account["email"],
+            "role": ACTOR_ACCOUNT,
+            "display_name": account["display_name"],
+            "password": data["demo_password"],
+        }
+        for account in actors.get("actor_accounts", [])
     ]
 
 
@@ -226,7 +248,10 @@ def _load_organisation(writer: _Writer, data: dict[str, Any], password: str) -> 
         load_steering(writer, org, steering)
     actors = read_actors_data()
     if actors["organisation"] == org.slug:
-        load_actors(writer, org, actors)
+        load_actors(writer, org, actors, load_actor_accounts(writer, org, actors, password))
+        load_networks(writer, org, actors)
+        load_census(writer, org, actors)
+        load_watch(writer, org, actors)
     return org
 
 

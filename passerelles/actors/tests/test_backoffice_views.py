@@ -260,3 +260,10 @@ def test_moderation_queue_approve_and_reject(world, client):
     assert pending.moderation_status == ModerationStatus.APPROVED
     assert (other.moderation_status, other.moderation_message) == (ModerationStatus.REJECTED, "Hors périmètre")
     assert "Aucune fiche en attente." in client.get(url(world, "actors:moderation")).content.decode()
+
+
+def test_directory_offers_the_import_to_editors_only(world, client):
+    button = f'href="{reverse("actors:import", args=[world.org.slug])}">Importer</a>'
+    for role, shown in ((Role.OFFICER, True), (Role.ADMIN, True), (Role.CONTRIBUTOR, False), (Role.VIEWER, False)):
+        client.force_login(world.members[role])
+        assert (button in client.get(url(world, "actors:directory")).content.decode()) is shown, role

@@ -374,7 +374,7 @@ def test_command_prints_its_summary():
     assert "caece — " in text
     assert "actions : 50" in text
     assert "orientations : 7" in text
-    assert "2 organisation(s), 8 compte(s)" in text
+    assert "2 organisation(s), 9 compte(s)" in text
 
 
 @pytest.mark.django_db
@@ -383,7 +383,7 @@ def test_demo_accounts_prints_every_login(loaded):
     call_command("demo_accounts", stdout=out)
     text = out.getvalue()
     emails = [account["email"] for account in demo_accounts()]
-    assert len(emails) == 8
+    assert len(emails) == 9  # six CAECE members, two of the other organisation, one association
     for email in emails:
         assert email in text
     assert DEMO_PASSWORD in text

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from passerelles.core.enums import Role
 from passerelles.core.models import User
-from passerelles.demo.loader import demo_accounts
+from passerelles.demo.loader import ACTOR_ACCOUNT, demo_accounts
 
 DEFAULT_URL = "http://127.0.0.1:8000/"
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         accounts = demo_accounts()
         header = [_("Organisation"), _("Rôle"), _("Adresse électronique"), _("Mot de passe")]
         rows = [
-            [account["organisation"], str(Role(account["role"]).label), account["email"], account["password"]]
+            [account["organisation"], self._role_label(account["role"]), account["email"], account["password"]]
             for account in accounts
         ]
         widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
@@ -50,6 +50,12 @@ class Command(BaseCommand):
                 )
             )
         self.stdout.write("")
+
+    @staticmethod
+    def _role_label(role: str) -> str:
+        if role == ACTOR_ACCOUNT:
+            return str(_("Compte d'acteur (association)"))
+        return str(Role(role).label)
 
     @staticmethod
     def _missing(emails: list[str]) -> list[str]:
