@@ -129,11 +129,17 @@ class RegistrationForm(forms.ModelForm):
             "contact_role",
             "contact_email",
             "contact_phone",
+            "account_request_email",
         ]
+        labels = {"account_request_email": _("Adresse pour créer un compte")}
         help_texts = {
             "name": _("Le nom de la structure, jamais celui d'une personne."),
             "insee_code": _("Cinq caractères, ex. 91228 pour Evry."),
             "contact_role": _("Une fonction, ex. « président·e », plutôt qu'un nom."),
+            "account_request_email": _(
+                "Facultatif. Une fois la fiche publiée, un lien pour choisir un mot de passe est envoyé à cette "
+                "adresse : le compte permet de tenir la fiche à jour et de gérer vos données personnelles."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -153,6 +159,9 @@ class RegistrationForm(forms.ModelForm):
 
     def clean_rna(self):
         return (self.cleaned_data.get("rna") or "").strip().upper()
+
+    def clean_account_request_email(self):
+        return (self.cleaned_data.get("account_request_email") or "").strip().lower()
 
     def clean_contact_phone(self):
         phone = (self.cleaned_data.get("contact_phone") or "").strip()

@@ -148,6 +148,7 @@ def register_actor(
     contact_email: str = "",
     contact_phone: str = "",
     consent: bool = False,
+    account_request_email: str = "",
 ) -> Actor:
     """Anyone may propose an actor; it is created pending, with no account, and shown only once approved."""
     if organisation is None or not organisation.pk:
@@ -174,6 +175,8 @@ def register_actor(
         contact_consent_at=timezone.now() if (contact_email or contact_phone) else None,
         moderation_status=ModerationStatus.PENDING,
         account=None,
+        # The account is created only once an officer approves the entry.
+        account_request_email=(account_request_email or "").strip().lower(),
     )
     place = _commune_place(organisation=organisation, insee_code=insee_code, commune=commune)
     if place is not None:

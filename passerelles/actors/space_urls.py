@@ -1,7 +1,16 @@
 """The space of an actor's account, mounted at `comptes/acteur/`: no membership, only its own entries."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from passerelles.actors import space_views as views
 
 app_name = "actor_space"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<int:pk>/modifier/", views.edit, name="edit"),
+    path("mes-donnees/", views.data, name="data"),
+    path("mes-donnees/export.json", views.data_export, name="data_export"),
+    path("mes-donnees/effacer/", views.erase, name="erase"),
+    path("mes-donnees/efface/", views.erased, name="erased"),
+]

@@ -144,7 +144,7 @@ def moderation(request):
 def actor_approve(request, pk):
     actor = selectors.get_actor_or_404(request.organisation, pk)
     try:
-        services.actor_approve(actor=actor, user=request.user)
+        services.actor_approve(actor=actor, user=request.user, base_url=request.build_absolute_uri("/"))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

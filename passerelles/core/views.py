@@ -26,6 +26,12 @@ from passerelles.core.views_helpers import require
 def home(request):
     """Straight to the organisation for most people; a chooser for those in several."""
     organisations = selectors.user_organisations(user=request.user)
+    if not organisations:
+        # An actor's account has no membership: its space lists its own directory entries.
+        from passerelles.actors.accounts_selectors import has_own_actors
+
+        if has_own_actors(user=request.user):
+            return redirect("actor_space:home")
     last = request.session.get("last_organisation")
     if len(organisations) == 1:
         return redirect("core:organisation_home", org_slug=organisations[0].slug)
