@@ -21,8 +21,9 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 
 install: system-deps $(VENV)/.installed
 
-system-deps: ## gettext builds the translations
+system-deps: ## gettext builds the translations; Pango lets WeasyPrint draw PDFs
 	@command -v msgfmt >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q gettext; }
+	@dpkg -s libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
 
 test-deps: install ## Debian's Chromium for the browser journeys (never a browser download)
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "passerelles.strategy",
     "passerelles.steering",
     "passerelles.actors",
+    "passerelles.calls",
     "passerelles.demo",
 ]
 

@@ -237,3 +237,64 @@ def can_edit_watch(user, organisation) -> bool:
 
 def can_manage_watch_subscriptions(user, organisation) -> bool:
     return role_of(user, organisation) in STAFF_EDITORS
+
+
+# -- calls for projects (P5.3) ------------------------------------------------------------------------------
+
+CALL_READERS = frozenset({Role.ADMIN, Role.OFFICER, Role.CONTRIBUTOR, Role.VIEWER})
+APPLICATION_READERS = frozenset({Role.ADMIN, Role.OFFICER, Role.VIEWER})
+
+
+def can_view_calls(user, organisation) -> bool:
+    return role_of(user, organisation) in CALL_READERS
+
+
+def can_edit_calls(user, organisation) -> bool:
+    return role_of(user, organisation) in STAFF_EDITORS
+
+
+def can_view_applications(user, organisation) -> bool:
+    """The applications, their answers, scores summary and decisions: staff and elected officials."""
+    return role_of(user, organisation) in APPLICATION_READERS
+
+
+def can_instruct_applications(user, organisation) -> bool:
+    """Move applications through instruction, annotate, write to applicants, assign reviewers."""
+    return role_of(user, organisation) in STAFF_EDITORS
+
+
+def can_view_annotations(user, organisation) -> bool:
+    return role_of(user, organisation) in STAFF_EDITORS
+
+
+def can_review(user, organisation) -> bool:
+    """Has a "my reviews" page: any active member can be assigned; the reviewer role is made for it."""
+    return get_membership(user, organisation) is not None and role_of(user, organisation) != Role.PARTNER
+
+
+def can_score_assignment(user, assignment) -> bool:
+    return (
+        assignment.reviewer_id == getattr(user, "pk", None)
+        and get_membership(user, assignment.organisation) is not None
+        and assignment.has_conflict is not True
+        and assignment.submitted_at is None
+    )
+
+
+def can_manage_committee(user, organisation) -> bool:
+    return role_of(user, organisation) in STAFF_EDITORS
+
+
+def can_manage_grants(user, organisation) -> bool:
+    return role_of(user, organisation) in STAFF_EDITORS
+
+
+def can_view_grants(user, organisation) -> bool:
+    return role_of(user, organisation) in APPLICATION_READERS
+
+
+def can_edit_application(user, application) -> bool:
+    """The applicant side: the account that keeps the applying actor's entry (or that started the application)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return application.applicant_id == user.pk or application.actor.account_id == user.pk
