@@ -1,7 +1,10 @@
 """Public pages of the calls, mounted at `public/<slug:public_slug>/appels/`: no login."""
 
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "public_calls"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", include("passerelles.calls.urls_public")),
+    path("", include("passerelles.calls.urls_public_grants")),
+]
