@@ -1,3 +1,20 @@
-from django.urls import path  # noqa: F401
+"""The applicant journey (namespace `applicant`, under `comptes/acteur/candidatures/`)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from passerelles.calls.views import applicant as views
+
+urlpatterns = [
+    path("", views.applications, name="applications"),
+    path("appel/<int:call_pk>/commencer/", views.start, name="start"),
+    path("<int:pk>/", views.application, name="application"),
+    path("<int:pk>/modifier/", views.edit, name="edit"),
+    path("<int:pk>/budget/", views.budget, name="budget"),
+    path("<int:pk>/pieces/", views.attachments, name="attachments"),
+    path("pieces/<int:pk>/", views.attachment, name="attachment"),
+    path("pieces/<int:pk>/supprimer/", views.attachment_delete, name="attachment_delete"),
+    path("<int:pk>/verification/", views.check, name="check"),
+    path("<int:pk>/deposer/", views.submit, name="submit"),
+    path("<int:pk>/recepisse.pdf", views.receipt, name="receipt"),
+    path("<int:pk>/retirer/", views.withdraw, name="withdraw"),
+]

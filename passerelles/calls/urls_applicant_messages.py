@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from passerelles.calls.views import instruction as views
+
+urlpatterns = [
+    path("<int:pk>/messages/", views.applicant_messages, name="messages"),
+]

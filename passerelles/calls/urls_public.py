@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""The public pages of the calls (namespace `public_calls`): no login."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from passerelles.calls.views import public as views
+
+urlpatterns = [
+    path("", views.calls, name="calls"),
+    path("<int:pk>/", views.call_detail, name="call"),
+]

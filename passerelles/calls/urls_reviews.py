@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from passerelles.calls.views import reviews as views
+
+urlpatterns = [
+    path("evaluations/", views.my_reviews, name="my_reviews"),
+    path("evaluations/<int:pk>/", views.review, name="review"),
+    path("evaluations/<int:pk>/declaration/", views.review_declare, name="review_declare"),
+    path("evaluations/<int:pk>/notes/", views.review_score, name="review_score"),
+]
