@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from passerelles.actors.enums import ActorKind, Location, ModerationStatus
 from passerelles.calls.enums import ApplicationStatus, BudgetSide, CallStatus, QuestionKind, ResourceStatus
@@ -122,15 +123,22 @@ def _actor_reasons(call, actor) -> list[str]:
         opening_year = paris(call.opens_at).year
         if not actor.founded_year:
             reasons.append(
-                _(
+                ngettext(
                     "L'année de création de votre structure n'est pas renseignée dans l'annuaire : l'appel demande "
-                    "au moins %(years)s ans d'existence."
+                    "au moins %(years)s an d'existence.",
+                    "L'année de création de votre structure n'est pas renseignée dans l'annuaire : l'appel demande "
+                    "au moins %(years)s ans d'existence.",
+                    call.min_age_years,
                 )
                 % {"years": call.min_age_years}
             )
         elif opening_year - actor.founded_year < call.min_age_years:
             reasons.append(
-                _("Votre structure a été créée en %(year)s : l'appel demande au moins %(years)s ans d'existence.")
+                ngettext(
+                    "Votre structure a été créée en %(year)s : l'appel demande au moins %(years)s an d'existence.",
+                    "Votre structure a été créée en %(year)s : l'appel demande au moins %(years)s ans d'existence.",
+                    call.min_age_years,
+                )
                 % {"year": actor.founded_year, "years": call.min_age_years}
             )
     return reasons

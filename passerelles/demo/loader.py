@@ -28,6 +28,7 @@ from passerelles.demo.actors_loader import (
     load_watch,
     read_actors_data,
 )
+from passerelles.demo.calls_loader import load_calls, read_calls_data
 from passerelles.demo.steering_loader import load_steering, read_steering_data
 from passerelles.strategy.enums import ActionStatus
 from passerelles.strategy.models import (
@@ -252,6 +253,9 @@ def _load_organisation(writer: _Writer, data: dict[str, Any], password: str) -> 
         load_networks(writer, org, actors)
         load_census(writer, org, actors)
         load_watch(writer, org, actors)
+    calls = read_calls_data()
+    if calls["organisation"] == org.slug:
+        load_calls(writer, org, calls)
     return org
 
 

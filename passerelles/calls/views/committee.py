@@ -64,7 +64,9 @@ def _session_context(request, session, *, forms=None) -> dict:
             else None
         )
         # One award form per accepted line: same field names, distinct ids.
-        line.award_form = GrantAwardForm(auto_id=f"id_award{line.application.pk}_%s")
+        line.award_form = GrantAwardForm(
+            auto_id=f"id_award{line.application.pk}_%s", initial={"modality": line.application.modality}
+        )
     accepted = selectors.accepted_total(organisation=request.organisation, call=call)
     return {
         "session": session,

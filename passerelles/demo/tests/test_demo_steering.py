@@ -24,8 +24,10 @@ def test_programmes_and_the_nine_projects(caece):
         (2010, 2012),
         (2013, 2015),
     }
-    projects = Project.objects.filter(organisation=caece)
+    # The nine projects of the source, plus the one the demo's grant created (a "support to territory actors").
+    projects = Project.objects.filter(organisation=caece).exclude(grant__isnull=False)
     assert projects.count() == 9
+    assert Project.objects.filter(organisation=caece, grant__isnull=False).count() == 1
     kayes = projects.filter(partner_territories__name="Kayes")
     assert kayes.count() == 7
     patrimoine = projects.get(code="KAY-07")
