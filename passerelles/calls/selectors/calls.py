@@ -204,6 +204,11 @@ def _percent(value: Decimal) -> str:
     return formats.number_format(value.normalize() if value == value.to_integral_value() else value, use_l10n=True)
 
 
+def _lower_first(text: str) -> str:
+    """ "Maison des jeunes (MJC)" -> "maison des jeunes (MJC)": acronyms keep their capitals."""
+    return text[:1].lower() + text[1:]
+
+
 def _or_join(items: list[str]) -> str:
     if len(items) < 2:
         return "".join(items)
@@ -212,7 +217,7 @@ def _or_join(items: list[str]) -> str:
 
 def _who_sentence(call: Call) -> str:
     kinds = dict(ActorKind.choices)
-    labels = [str(kinds[k]).lower() for k in call.eligible_kinds if k in kinds]
+    labels = [_lower_first(str(kinds[k])) for k in call.eligible_kinds if k in kinds]
     who = (
         _("les structures de type %(kinds)s") % {"kinds": _or_join(labels)}
         if labels
@@ -261,7 +266,7 @@ def rules_in_plain_language(call: Call) -> list[str]:
         rules.append(amount)
     if call.modalities:
         labels = dict(SupportModality.choices)
-        offered = [str(labels[m]).lower() for m in call.modalities if m in labels]
+        offered = [_lower_first(str(labels[m])) for m in call.modalities if m in labels]
         rules.append(_("Soutien proposé : %(modalities)s.") % {"modalities": ", ".join(offered)})
     if call.envelope is not None:
         rules.append(_("Enveloppe totale de l'appel : %(amount)s.") % {"amount": euros(call.envelope)})

@@ -23,6 +23,7 @@ from passerelles.calls.models import (
 )
 from passerelles.core.enums import Role
 from passerelles.core.models import Membership
+from passerelles.core.templatetags.passerelles_format import euros, iso_date
 from passerelles.core.tenancy import for_org, get_for_org_or_404
 
 # Roles that may be assigned as reviewers: never a partner (nor the applicant, who has no membership).
@@ -261,7 +262,7 @@ def _pairs(data, label_keys=("label", "question", "name", "key"), value_keys=("d
                 continue
             label = next((item[k] for k in label_keys if item.get(k) not in (None, "")), "—")
             value = next((item[k] for k in value_keys if k in item), None)
-            pairs.append((str(label), _display(value)))
+            pairs.append((str(label), iso_date(value) if item.get("kind") == "date" else _display(value)))
     return pairs
 
 
@@ -280,7 +281,12 @@ def _frozen_fields(fields) -> list[tuple[str, str]]:
     """Known fields with their French label, in a fixed order; unknown keys kept as they are, raw codes skipped."""
     if not isinstance(fields, dict):
         return []
-    pairs = [(str(label), _display(fields[key])) for key, label in FROZEN_FIELD_LABELS.items() if key in fields]
+    formatters = {"amount_requested": euros, "starts_on": iso_date, "ends_on": iso_date}
+    pairs = [
+        (str(label), formatters.get(key, _display)(fields[key]))
+        for key, label in FROZEN_FIELD_LABELS.items()
+        if key in fields
+    ]
     skipped = set(FROZEN_FIELD_LABELS) | {"modality"}
     return pairs + [(str(k), _display(v)) for k, v in fields.items() if k not in skipped]
 
@@ -305,7 +311,7 @@ def frozen_version(version) -> dict:
                 {
                     "side": str(item.get("side") or ""),
                     "label": str(item.get("label") or "—"),
-                    "amount": _display(item.get("amount")),
+                    "amount": euros(item.get("amount")),
                     "funder": str(item.get("funder") or ""),
                 }
             )
