@@ -38,7 +38,7 @@ demo: install
 	$(PY) manage.py load_demo
 
 serve:
-	@$(PY) manage.py demo_accounts
+	@$(PY) manage.py demo_accounts --url http://$(HOST):$(PORT)/
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: test-deps messages ## the whole suite, on DATABASE_URL (SQLite when unset)

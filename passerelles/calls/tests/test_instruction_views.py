@@ -316,3 +316,36 @@ def test_applicant_thread_is_theirs_only(world, client, login, application, djan
     assert world.members[Role.OFFICER].email in mail.outbox[-1].to
     content = client.get(url).content.decode()
     assert "&lt;script&gt;" in content and HOSTILE not in content
+
+
+def _fill(world, application, criteria, n):
+    """n reviewers with scores, n messages, n annotations, n transitions-worth of history, n budget lines."""
+    for i in range(n):
+        assignment = ReviewAssignmentFactory(application=application, reviewer=UserFactory(), has_conflict=False)
+        for criterion in criteria:
+            assignment.scores.create(organisation=world.org, criterion=criterion, score=i % 6, comment="ok")
+        assignment.submitted_at = timezone.now()
+        assignment.save()
+        Message.objects.create(organisation=world.org, application=application, body=f"Message {i}")
+        Annotation.objects.create(organisation=world.org, application=application, body=f"Note {i}")
+        BudgetLineFactory(application=application, label=f"Poste {i}")
+        Attachment.objects.create(
+            organisation=world.org,
+            application=application,
+            file=ContentFile(b"%PDF-1.4", name=f"piece{i}.pdf"),
+            original_name=f"piece{i}.pdf",
+            content_type="application/pdf",
+            size=8,
+            sha256="0" * 64,
+        )
+
+
+def test_instruction_page_queries_do_not_grow_with_reviews_messages_and_files(world, login, call, application):
+    criteria = [CriterionFactory(call=call), CriterionFactory(call=call)]
+    client = _officer(login, world)
+    url = _url(world, "calls:application", application.pk)
+    client.get(url)  # first visit: session and caches
+    _fill(world, application, criteria, 2)
+    small = _count(client, url)
+    _fill(world, application, criteria, 12)
+    assert _count(client, url) == small
