@@ -21,6 +21,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from passerelles.core.models import Directorate, Membership, Organisation, Territory, User
 from passerelles.demo.actors_loader import (
+    _set_password_if_new,
     load_actor_accounts,
     load_actors,
     load_census,
@@ -409,12 +410,6 @@ def _load_accounts(
         )
         users[account["role"]] = user
     return users
-
-
-def _set_password_if_new(user: User, password: str) -> list[str]:
-    if user._state.adding:
-        user.set_password(password)
-    return []
 
 
 def _delete_demo(data: dict[str, Any], stdout) -> None:

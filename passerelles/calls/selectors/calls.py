@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from passerelles.actors.enums import ActorKind, Theme
 from passerelles.calls.enums import ApplicationStatus, CallStatus, SupportModality
 from passerelles.calls.models import Call, CallTransition, Criterion, Question, ReportIndicator, RequiredDocument
+from passerelles.core.templatetags.passerelles_format import euros
 from passerelles.core.tenancy import for_org, get_for_org_or_404
 from passerelles.strategy.enums import DocumentStatus
 from passerelles.strategy.models import AlignmentCriterion, Orientation, StrategyDocument
@@ -193,11 +194,6 @@ def french_date(value: datetime.date) -> str:
     """ "vendredi 30 janvier 2026"; the first of the month is "1er"."""
     day = _("1er") if value.day == 1 else str(value.day)
     return f"{dateformat.format(value, 'l')} {day} {dateformat.format(value, 'F Y')}"
-
-
-def euros(value: Decimal) -> str:
-    places = 0 if value == value.to_integral_value() else 2
-    return f"{formats.number_format(value, places, use_l10n=True, force_grouping=True)}\xa0€"
 
 
 def _percent(value: Decimal) -> str:

@@ -15,9 +15,10 @@ from passerelles.calls.enums import ApplicationStatus, ReportKind, ReportStatus,
 from passerelles.calls.models import Application, Grant, GrantReport, Instalment, ReportIndicator
 from passerelles.calls.selectors.grants import OPEN_REPORT_STATUSES
 from passerelles.calls.services.committee import applicant_email
+from passerelles.calls.services.instruction import officer_emails
 from passerelles.core import permissions
-from passerelles.core.enums import Role, TerritoryKind
-from passerelles.core.models import Membership, Territory
+from passerelles.core.enums import TerritoryKind
+from passerelles.core.models import Territory
 from passerelles.steering.enums import (
     ActivityStatus,
     FunderKind,
@@ -220,16 +221,6 @@ def instalment_delete(*, instalment: Instalment, by) -> None:
 # -- reports -------------------------------------------------------------------------------------------------
 
 
-def _officer_emails(organisation) -> list[str]:
-    return list(
-        Membership.objects.filter(
-            organisation=organisation, is_active=True, role__in=(Role.ADMIN, Role.OFFICER), user__is_active=True
-        )
-        .order_by("user__email")
-        .values_list("user__email", flat=True)
-    )
-
-
 @transaction.atomic
 def report_submit(*, report: GrantReport, user, narrative: str, values: dict[int, Decimal]) -> GrantReport:
     """The grantee files its report: a narrative and one number per indicator of the call. Officers are told."""
@@ -260,7 +251,7 @@ def report_submit(*, report: GrantReport, user, narrative: str, values: dict[int
     report.status = ReportStatus.SUBMITTED
     report.submitted_at = timezone.now()
     _save(report)
-    emails = _officer_emails(report.organisation)
+    emails = officer_emails(report.organisation)
     if emails:
         subject = _("Rapport remis : %(grant)s — %(kind)s") % {
             "grant": report.grant.agreement_number,
