@@ -1,4 +1,8 @@
+import datetime
+import os
+
 import pytest
+import time_machine
 
 from passerelles.core.enums import Role
 from passerelles.core.tests.factories import DirectorateFactory, MembershipFactory, OrganisationFactory, UserFactory
@@ -11,6 +15,41 @@ from passerelles.strategy.tests.factories import (
     PriorityFactory,
     StrategyDocumentFactory,
 )
+
+
+# The suite must pass whatever the calendar says. PASSERELLES_TEST_CLOCK_SHIFT_DAYS moves the clock of the whole run
+# (the test process, its live server threads, factories and the code under test) by that many days, ticking from
+# there: `PASSERELLES_TEST_CLOCK_SHIFT_DAYS=365 make test` runs the suite a year ahead, `=-365` a year back.
+# Tests that need a given instant travel there themselves (time-machine nests). See docs/testing.md.
+CLOCK_SHIFT_ENV = "PASSERELLES_TEST_CLOCK_SHIFT_DAYS"
+_clock_travel = None
+
+
+def pytest_configure(config):
+    global _clock_travel
+    shift = os.environ.get(CLOCK_SHIFT_ENV, "").strip()
+    if not shift:
+        return
+    try:
+        days = int(shift)
+    except ValueError:
+        raise pytest.UsageError(f"{CLOCK_SHIFT_ENV} must be a whole number of days, not {shift!r}") from None
+    destination = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=days)
+    _clock_travel = time_machine.travel(destination, tick=True)
+    _clock_travel.start()
+
+
+def pytest_report_header(config):
+    shift = os.environ.get(CLOCK_SHIFT_ENV, "").strip()
+    if shift:
+        return f"clock shifted by {shift} day(s): now is {datetime.datetime.now(datetime.UTC).isoformat()}"
+
+
+def pytest_unconfigure(config):
+    global _clock_travel
+    if _clock_travel is not None:
+        _clock_travel.stop()
+        _clock_travel = None
 
 
 @pytest.fixture(autouse=True)

@@ -206,7 +206,9 @@ def test_a_failing_address_does_not_stop_the_others(world, monkeypatch):
     assert list(WatchDigest.objects.values_list("subscription__email", flat=True)) == ["b@alpha.test"]
 
 
-def test_command_prints_counts_and_honours_options(world):
+def test_command_prints_counts_and_honours_options(world, time_machine):
+    # The command reads the real clock: put it in the week the items are dated from.
+    time_machine.move_to(NOW, tick=False)
     _item(world)
     WatchSubscriptionFactory(organisation=world.org)
     other = OrganisationFactory(slug="gamma")
