@@ -26,6 +26,12 @@ def nbsp(messages):
     return [m.replace("\xa0", " ").replace("\u202f", " ") for m in messages]
 
 
+@pytest.fixture(autouse=True)
+def _inside_the_call(time_machine):
+    # The call below is open from January 2026 to January 2030: the checks run in the middle, whatever today is.
+    time_machine.move_to(datetime.datetime(2027, 6, 15, 10, 0, tzinfo=PARIS), tick=False)
+
+
 @pytest.fixture
 def call(world):
     return CallFactory(
