@@ -16,7 +16,6 @@ from passerelles.strategy.tests.factories import (
     StrategyDocumentFactory,
 )
 
-
 # The suite must pass whatever the calendar says. PASSERELLES_TEST_CLOCK_SHIFT_DAYS moves the clock of the whole run
 # (the test process, its live server threads, factories and the code under test) by that many days, ticking from
 # there: `PASSERELLES_TEST_CLOCK_SHIFT_DAYS=365 make test` runs the suite a year ahead, `=-365` a year back.
