@@ -22,10 +22,11 @@ from passerelles.strategy.tests.factories import (
 # Tests that need a given instant travel there themselves (time-machine nests). See docs/testing.md.
 CLOCK_SHIFT_ENV = "PASSERELLES_TEST_CLOCK_SHIFT_DAYS"
 _clock_travel = None
+_clock_shift_days = None
 
 
 def pytest_configure(config):
-    global _clock_travel
+    global _clock_travel, _clock_shift_days
     shift = os.environ.get(CLOCK_SHIFT_ENV, "").strip()
     if not shift:
         return
@@ -36,12 +37,12 @@ def pytest_configure(config):
     destination = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=days)
     _clock_travel = time_machine.travel(destination, tick=True)
     _clock_travel.start()
+    _clock_shift_days = days
 
 
 def pytest_report_header(config):
-    shift = os.environ.get(CLOCK_SHIFT_ENV, "").strip()
-    if shift:
-        return f"clock shifted by {shift} day(s): now is {datetime.datetime.now(datetime.UTC).isoformat()}"
+    if _clock_shift_days is not None:
+        return f"clock shifted by {_clock_shift_days} day(s): now is {datetime.datetime.now(datetime.UTC).isoformat()}"
 
 
 def pytest_unconfigure(config):
