@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.urls import include, path
-from django.views.static import serve
+
+from passerelles.core.files import public_logo
 
 urlpatterns = [
     path("public/<slug:public_slug>/acteurs/", include("passerelles.actors.public_urls")),
@@ -15,8 +16,10 @@ urlpatterns = [
     path("<slug:org_slug>/appels/", include("passerelles.calls.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns.insert(0, path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+# Public files only (the logos), in every settings, without login; in production the web server answers this
+# address first (docs/deployment.md). Private files are never under MEDIA_ROOT and have no URL: `/media/…` of
+# anything else is a 404, DEBUG or not.
+urlpatterns.insert(0, path(f"{settings.MEDIA_URL.strip('/')}/logos/<path:path>", public_logo, name="public_logo"))
 
 handler404 = "passerelles.core.views.error_404"
 handler403 = "passerelles.core.views.error_403"

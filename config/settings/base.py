@@ -102,12 +102,26 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (docs/design.md, "Files"; docs/deployment.md): "default" holds PUBLIC files only (logos, under
+# MEDIA_ROOT, served at MEDIA_URL); "private" holds every other upload, under PRIVATE_MEDIA_ROOT, has no URL, and its
+# files leave only through views that check permission (core.files.serve_private_file).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "passerelles.core.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
+# How a checked view hands a private file over: "django" streams it; "nginx" answers X-Accel-Redirect to the
+# `internal` location PRIVATE_MEDIA_ACCEL_PREFIX; "apache" answers X-Sendfile (mod_xsendfile); "signed-url"
+# redirects to a short-lived signed URL of the private storage (S3-compatible: `url(name, expire=…)`).
+PRIVATE_MEDIA_SERVER = env("PRIVATE_MEDIA_SERVER", "django")
+PRIVATE_MEDIA_ACCEL_PREFIX = env("PRIVATE_MEDIA_ACCEL_PREFIX", "/_private-media/")
+PRIVATE_MEDIA_URL_EXPIRE_SECONDS = int(env("PRIVATE_MEDIA_URL_EXPIRE_SECONDS", "60"))
+# Archives (office documents are ZIP files) may not expand beyond this, nor more than this many times their size.
+UPLOAD_MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+UPLOAD_MAX_COMPRESSION_RATIO = 100
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LOGO_MAX_BYTES = 512 * 1024

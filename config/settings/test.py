@@ -7,6 +7,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 MEDIA_ROOT = BASE_DIR / ".test-media"
+PRIVATE_MEDIA_ROOT = BASE_DIR / ".test-private-media"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Templates fail loudly on undefined variables.
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "INVALID-VARIABLE[%s]"

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from passerelles.actors.enums import Location, ModerationStatus
 from passerelles.actors.models import Actor
 from passerelles.actors.validators import normalise_siret
-from passerelles.core import permissions
+from passerelles.core import permissions, uploads
 
 COLUMNS = ("name", "kind", "commune", "insee_code", "themes", "countries", "description", "website", "siret", "rna")
 REQUIRED_COLUMNS = ("name", "kind")
@@ -117,6 +117,22 @@ def _parse_xlsx(data: bytes) -> list[dict]:
         workbook.close()
 
 
+def _check_xlsx(data: bytes) -> None:
+    """An XLSX by content, whose archive does not expand beyond the limits: checked before openpyxl sees it."""
+    unreadable = ValidationError(_("Ce fichier XLSX est illisible."), code="xlsx")
+    if not data.startswith(uploads.ZIP_MAGIC):
+        raise unreadable
+    buffer = io.BytesIO(data)
+    try:
+        uploads.check_archive(buffer)
+    except ValidationError as error:
+        if error.code == "archive_unreadable":
+            raise unreadable from error
+        raise
+    if uploads.sniff(buffer) != uploads.XLSX:
+        raise unreadable
+
+
 def parse_file(uploaded) -> list[dict]:
     """Reads an uploaded file; raises ValidationError with a message for the user on anything unexpected."""
     if uploaded.size > MAX_BYTES:
@@ -126,8 +142,7 @@ def parse_file(uploaded) -> list[dict]:
     if len(data) > MAX_BYTES:
         raise ValidationError(_("Le fichier dépasse 2 Mo."), code="too_big")
     if name.endswith(".xlsx"):
-        if not data.startswith(b"PK"):
-            raise ValidationError(_("Ce fichier XLSX est illisible."), code="xlsx")
+        _check_xlsx(data)
         return _parse_xlsx(data)
     if name.endswith(".csv"):
         return _parse_csv(data)

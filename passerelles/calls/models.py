@@ -27,6 +27,7 @@ from passerelles.calls.enums import (
     ResourceStatus,
     SupportModality,
 )
+from passerelles.core.storage import RandomName, private_storage
 from passerelles.core.tenancy import OrgOwned
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -38,7 +39,7 @@ def positive(value):
 
 
 def _upload_to(instance, filename: str) -> str:
-    # The stored name is ours (a random one): the applicant's file name is kept apart, never used as a path.
+    # Kept for the old migrations; the field now uses core.storage.RandomName("calls").
     return f"calls/{instance.organisation_id}/{uuid.uuid4().hex}"
 
 
@@ -356,7 +357,8 @@ class Attachment(OrgOwned):
         RequiredDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
     )
     question = models.ForeignKey(Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments")
-    file = models.FileField(_("fichier"), upload_to=_upload_to, max_length=255)
+    # Private: a random name, never a URL; downloaded through the applicant's and the instruction's checked views.
+    file = models.FileField(_("fichier"), upload_to=RandomName("calls"), storage=private_storage, max_length=255)
     original_name = models.CharField(_("nom du fichier"), max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

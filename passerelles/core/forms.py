@@ -1,8 +1,10 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from passerelles.core import uploads
 from passerelles.core.enums import Role
 from passerelles.core.models import Directorate, Membership, Organisation
 from passerelles.core.tenancy import for_org
@@ -89,13 +91,10 @@ class OrganisationForm(forms.ModelForm):
         fields = ["name", "short_name", "kind", "country", "logo"]
 
     def clean_logo(self):
+        """A PNG, JPEG or WebP image by content (not by the browser's word), within the size limit."""
         logo = self.cleaned_data.get("logo")
-        if (
-            logo
-            and hasattr(logo, "content_type")
-            and logo.content_type not in {"image/png", "image/jpeg", "image/webp"}
-        ):
-            raise forms.ValidationError(_("Le logo doit être une image PNG, JPEG ou WebP."))
+        if logo and hasattr(logo, "content_type"):  # a new upload, not the stored file
+            uploads.validate_upload(logo, max_bytes=settings.LOGO_MAX_BYTES, accepted=uploads.IMAGE_TYPES)
         return logo
 
 

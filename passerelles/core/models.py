@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from passerelles.core.enums import OrganisationKind, Role, TerritoryKind
+from passerelles.core.storage import logo_upload_to
 from passerelles.core.tenancy import OrgOwned
 from passerelles.core.validators import validate_logo
 
@@ -28,7 +29,7 @@ class Organisation(models.Model):
     short_name = models.CharField(_("nom court"), max_length=40, blank=True)
     kind = models.CharField(_("type"), max_length=20, choices=OrganisationKind.choices)
     country = models.CharField(_("pays"), max_length=2, default="FR", validators=[iso_country])
-    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True, validators=[validate_logo])
+    logo = models.ImageField(_("logo"), upload_to=logo_upload_to, blank=True, validators=[validate_logo])
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     history = HistoricalRecords()

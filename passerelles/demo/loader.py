@@ -418,7 +418,7 @@ def _delete_demo(data: dict[str, Any], stdout) -> None:
     slugs = [org["slug"] for org in data["organisations"]]
     for org in Organisation.objects.filter(slug__in=slugs):
         if org.logo:
-            # Deleted now so that the new logo takes the same name; after a rollback, the next run
+            # Deleted now (logos get a new random name each time); after a rollback, the next run
             # regenerates a logo whose file is missing.
             org.logo.storage.delete(org.logo.name)
         org.delete()

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from passerelles.core.storage import RandomName, private_storage
 from passerelles.core.tenancy import OrgOwned
 from passerelles.steering.enums import (
     ActivityStatus,
@@ -314,7 +315,10 @@ class ProjectSector(OrgOwned):
 class ProjectDocument(OrgOwned):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(_("titre"), max_length=255)
-    file = models.FileField(_("fichier"), upload_to="projects/%Y/", blank=True)
+    file = models.FileField(
+        _("fichier"), upload_to=RandomName("projects"), storage=private_storage, max_length=255, blank=True
+    )
+    original_name = models.CharField(_("nom du fichier"), max_length=255, blank=True)
     url = models.URLField(_("lien"), blank=True)
     added_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -484,7 +488,10 @@ class DisaggregationValue(OrgOwned):
 class PeriodEvidence(OrgOwned):
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="evidence")
     title = models.CharField(_("titre"), max_length=255)
-    file = models.FileField(_("fichier"), upload_to="evidence/%Y/", blank=True)
+    file = models.FileField(
+        _("fichier"), upload_to=RandomName("evidence"), storage=private_storage, max_length=255, blank=True
+    )
+    original_name = models.CharField(_("nom du fichier"), max_length=255, blank=True)
     url = models.URLField(_("lien"), blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, related_name="+")
     added_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -856,7 +863,9 @@ class Evaluation(OrgOwned):
     findings = models.TextField(_("constats"), blank=True)
     recommendations = models.TextField(_("recommandations"), blank=True)
     management_response = models.TextField(_("réponse de la collectivité"), blank=True)
-    document = models.FileField(_("rapport"), upload_to="evaluations/%Y/", blank=True)
+    document = models.FileField(
+        _("rapport"), upload_to=RandomName("evaluations"), storage=private_storage, max_length=255, blank=True
+    )
 
     history = HistoricalRecords()
 

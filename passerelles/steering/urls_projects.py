@@ -42,6 +42,11 @@ urlpatterns = [
     path("projets/<int:pk>/secteurs/", views.project_sectors, name="project_sectors"),
     path("projets/<int:pk>/documents/nouveau/", views.project_document_create, name="project_document_create"),
     path(
+        "projets/<int:pk>/documents/<int:document_pk>/",
+        views.project_document_download,
+        name="project_document_download",
+    ),
+    path(
         "projets/<int:pk>/documents/<int:document_pk>/supprimer/",
         views.project_document_delete,
         name="project_document_delete",

@@ -5,7 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from passerelles.calls.enums import QuestionKind, ResourceStatus, SupportModality
-from passerelles.calls.uploads import ACCEPTED_EXTENSIONS
+from passerelles.core.uploads import accepted_extensions
 
 DATE_WIDGET = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 AMOUNT = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
@@ -149,7 +149,7 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(
         label=_("Fichier"),
         help_text=_("PDF, image (PNG, JPEG) ou document bureautique (ODT, ODS, DOCX, XLSX)."),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(accepted_extensions())}),
     )
 
     def __init__(self, *args, targets: list[tuple[str, str]], **kwargs):

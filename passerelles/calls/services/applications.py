@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
@@ -23,10 +24,15 @@ from passerelles.calls.enums import ApplicationStatus as S
 from passerelles.calls.enums import BudgetSide, CallStatus, QuestionKind
 from passerelles.calls.models import Answer, Application, Attachment, BudgetLine, Call
 from passerelles.calls.selectors.applications import application_for_check
-from passerelles.calls.uploads import max_upload_bytes, validate_upload
 from passerelles.core import permissions
+from passerelles.core.uploads import DOCUMENT_TYPES, validate_upload
 
 REFERENCE_ATTEMPTS = 20
+DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "CALLS_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)
 
 
 def _locked(application) -> Application:
@@ -202,7 +208,7 @@ def attachment_add(*, application: Application, user, file, document=None, quest
     if question is not None and (question.call_id != application.call_id or question.kind != QuestionKind.FILE):
         raise PermissionDenied
     try:
-        content_type, safe_name = validate_upload(file, max_bytes=max_upload_bytes())
+        content_type, safe_name = validate_upload(file, max_bytes=max_upload_bytes(), accepted=DOCUMENT_TYPES)
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from error
     digest = hashlib.sha256()
@@ -224,7 +230,7 @@ def attachment_add(*, application: Application, user, file, document=None, quest
         size=file.size,
         sha256=digest.hexdigest(),
     )
-    attachment.file.save("upload", file, save=False)  # upload_to ignores the name: a random one
+    attachment.file.save(safe_name, file, save=False)  # upload_to keeps only the extension: a random name
     attachment.full_clean()
     attachment.save()
     application.save(update_fields=["updated_at"])

@@ -383,7 +383,11 @@ def test_budget_bad_rows_are_refused_and_nothing_saved(client, account, applicat
 
 
 def media_files(settings):
-    root = settings.MEDIA_ROOT
+    """Files written anywhere: the private storage (where attachments go) and the public one (where they never go)."""
+    return _files(settings.PRIVATE_MEDIA_ROOT) + _files(settings.MEDIA_ROOT)
+
+
+def _files(root):
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
@@ -435,13 +439,13 @@ def test_refused_uploads_write_nothing(client, settings, account, application, d
 @pytest.mark.parametrize("name", ["../../etc/passwd.pdf", "..\\..\\etc\\passwd.pdf", "/etc/passwd.pdf"])
 def test_a_path_traversal_name_never_becomes_a_path(client, settings, account, application, document, name):
     # Django's parser keeps only the last part of a path (uploads.py refuses the raw name: see test_uploads.py);
-    # what is stored is a random name of ours, under MEDIA_ROOT.
+    # what is stored is a random name of ours, under PRIVATE_MEDIA_ROOT.
     client.force_login(account)
     upload(client, application, f"doc-{document.pk}", name, PDF_BYTES)
     attachment = Attachment.objects.get()
     assert attachment.original_name == "passwd.pdf"
     (stored,) = media_files(settings)
-    assert stored.resolve().is_relative_to(settings.MEDIA_ROOT.resolve()) and "passwd" not in str(stored)
+    assert stored.resolve().is_relative_to(settings.PRIVATE_MEDIA_ROOT.resolve()) and "passwd" not in str(stored)
 
 
 def test_an_unknown_target_is_refused(client, account, application, world):

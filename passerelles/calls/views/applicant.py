@@ -5,7 +5,7 @@ Every application and attachment is reached through the "mine or 404" selectors:
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from passerelles.calls.forms.applications import (
 )
 from passerelles.calls.selectors import applications as selectors
 from passerelles.calls.services import applications as services
+from passerelles.core.files import serve_private_file
 from passerelles.core.views_helpers import apply_errors, paginate
 
 
@@ -281,12 +282,11 @@ def attachment_delete(request, pk):
 @require_GET
 def attachment(request, pk):
     attachment = selectors.get_own_attachment_or_404(request.user, pk)
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    return FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    return serve_private_file(
+        request,
+        attachment.file,
+        filename=attachment.original_name or "piece",
+        content_type=attachment.content_type or "application/octet-stream",
     )
 
 

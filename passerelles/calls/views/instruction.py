@@ -5,7 +5,7 @@ Also the applicant's side of the message thread (no membership: "mine or 404").
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from passerelles.calls.selectors import instruction as selectors
 from passerelles.calls.services import instruction as services
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
+from passerelles.core.files import serve_private_file
 from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
 
 # -- the list and the export --------------------------------------------------------------------------------
@@ -121,13 +122,9 @@ def application(request, pk):
 @require(permissions.can_view_applications)
 def application_attachment(request, pk):
     attachment = selectors.get_attachment_or_404(request.organisation, pk)
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    return FileResponse(
-        handle,
-        as_attachment=True,
+    return serve_private_file(
+        request,
+        attachment.file,
         filename=attachment.original_name or "piece",
         content_type=attachment.content_type or "application/octet-stream",
     )

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from passerelles.core import uploads
 from passerelles.core.forms import DateInput, limit_length, scoped
 from passerelles.core.models import Directorate, Territory
 from passerelles.steering.enums import EvaluationKind, FollowUpStatus
@@ -204,12 +205,9 @@ class EvaluationForm(forms.ModelForm):
     def clean_document(self):
         document = self.cleaned_data.get("document")
         if document and hasattr(document, "content_type"):  # a new upload, not the stored file
-            if document.size > REPORT_MAX_BYTES:
-                raise forms.ValidationError(_("Le rapport dépasse 10 Mo."))
-            head = document.read(5)
-            document.seek(0)
-            if head != b"%PDF-":
-                raise forms.ValidationError(_("Le rapport doit être un fichier PDF."))
+            _content_type, document.name = uploads.validate_upload(
+                document, max_bytes=REPORT_MAX_BYTES, accepted=(uploads.PDF,)
+            )
         return document
 
     def clean(self):

@@ -1,13 +1,10 @@
-import re
-import zipfile
 from decimal import Decimal
-from pathlib import PurePath
 
 from django import forms
 from django.core.validators import MinValueValidator, RegexValidator
-from django.utils.text import get_valid_filename, slugify
 from django.utils.translation import gettext_lazy as _
 
+from passerelles.core import uploads
 from passerelles.core.forms import DateInput, limit_length, scoped
 from passerelles.core.models import Directorate, Territory
 from passerelles.steering.enums import ActivityStatus, PlanItemStatus, ProjectKind
@@ -454,39 +451,7 @@ SectorFormSet = forms.formset_factory(
     SectorLineForm, formset=BaseSectorFormSet, extra=3, can_delete=True, max_num=30, validate_max=True
 )
 
-# Magic bytes of the accepted document types; ZIP-based office files are opened to tell which one they are.
-SIGNATURES = {
-    "pdf": (b"%PDF",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-}
-ZIP_TYPES = {"odt", "docx", "xlsx"}
-
-
-def _zip_kind(upload) -> str | None:
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == b"application/vnd.oasis.opendocument.text":
-                return "odt"
-            if "[Content_Types].xml" in names:
-                if any(n.startswith("word/") for n in names):
-                    return "docx"
-                if any(n.startswith("xl/") for n in names):
-                    return "xlsx"
-    except (zipfile.BadZipFile, OSError, KeyError):
-        return None
-    finally:
-        upload.seek(0)
-    return None
-
-
-def sanitised_filename(name: str) -> str:
-    path = PurePath(name.replace("\\", "/"))
-    stem = slugify(path.stem)[:80] or "document"
-    suffix = re.sub(r"[^a-z0-9]", "", path.suffix.lower())[:5]
-    return get_valid_filename(f"{stem}.{suffix}" if suffix else stem)
+PROJECT_DOCUMENT_TYPES = (uploads.PDF, uploads.PNG, uploads.JPEG, uploads.ODT, uploads.DOCX, uploads.XLSX)
 
 
 class ProjectDocumentForm(forms.Form):
@@ -495,31 +460,20 @@ class ProjectDocumentForm(forms.Form):
         label=_("Fichier"),
         required=False,
         help_text=_("PDF, PNG, JPEG, ODT, DOCX ou XLSX ; 10 Mo au plus."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.odt,.docx,.xlsx"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ",".join(uploads.accepted_extensions(PROJECT_DOCUMENT_TYPES))}
+        ),
     )
     url = forms.URLField(label=_("Ou un lien"), max_length=200, required=False, assume_scheme="https")
 
     def clean_file(self):
+        """Size, name, real type by content and archive bombs: the one check of `core.uploads`."""
         upload = self.cleaned_data.get("file")
         if not upload:
             return upload
-        if upload.size > MAX_DOCUMENT_SIZE:
-            raise forms.ValidationError(_("Le fichier dépasse 10 Mo."))
-        name = sanitised_filename(upload.name)
-        extension = PurePath(name).suffix.lstrip(".")
-        head = upload.read(8)
-        upload.seek(0)
-        if extension in SIGNATURES:
-            ok = head.startswith(SIGNATURES[extension])
-        elif extension in ZIP_TYPES:
-            ok = head.startswith(b"PK\x03\x04") and _zip_kind(upload) == extension
-        else:
-            raise forms.ValidationError(_("Type de fichier non accepté : PDF, PNG, JPEG, ODT, DOCX ou XLSX."))
-        if not ok:
-            raise forms.ValidationError(
-                _("Le contenu du fichier ne correspond pas à son type (%(ext)s).") % {"ext": extension}
-            )
-        upload.name = name
+        _content_type, upload.name = uploads.validate_upload(
+            upload, max_bytes=MAX_DOCUMENT_SIZE, accepted=PROJECT_DOCUMENT_TYPES
+        )
         return upload
 
     def clean(self):

@@ -370,7 +370,7 @@ def project_document_create(*, project: Project, user, title: str, file=None, ur
     document = ProjectDocument(organisation=project.organisation, project=project, title=title, url=url)
     if file:
         document.file = file
-    document.full_clean()
+        document.original_name = file.name
     document.save()
     return document
 

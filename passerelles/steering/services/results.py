@@ -5,17 +5,12 @@ each logged in `PeriodTransition`. An approved period is locked. Values are save
 form carries the `version` it read, and the write only applies if nobody wrote in between.
 """
 
-import os
-import re
-import unicodedata
-import zipfile
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from passerelles.core import permissions
+from passerelles.core import permissions, uploads
 from passerelles.core.enums import TerritoryKind
 from passerelles.steering.enums import PERIOD_TRANSITIONS, MeasuredOn, PeriodStatus
 from passerelles.steering.models import (
@@ -34,14 +29,6 @@ RETURN_COMMENT_MAX = 5000
 
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-# Extensions accepted for each type recognised by content.
-EVIDENCE_TYPES = {
-    "pdf": {".pdf"},
-    "png": {".png"},
-    "jpeg": {".jpg", ".jpeg"},
-    "ooxml": {".docx", ".xlsx", ".pptx"},
-    "odf": {".odt", ".ods", ".odp"},
-}
 
 
 def _check(allowed: bool) -> None:
@@ -86,52 +73,17 @@ def _refuse_if_any_locked(periods) -> None:
         )
 
 
-def sniff_type(head: bytes, file) -> str | None:
-    """The real type of an upload, read from its content (never from its name or the browser's word)."""
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            file.seek(0)
-            with zipfile.ZipFile(file) as archive:
-                names = set(archive.namelist())
-                if "[Content_Types].xml" in names:
-                    return "ooxml"
-                if "mimetype" in names and archive.read("mimetype").startswith(b"application/vnd.oasis.opendocument"):
-                    return "odf"
-        except (zipfile.BadZipFile, OSError, KeyError):
-            return None
-    return None
-
-
-def safe_filename(name: str) -> str:
-    """A plain file name: no folder, no leading dot, ASCII letters, digits, dashes and underscores only."""
-    name = os.path.basename((name or "").replace("\\", "/"))
-    stem, ext = os.path.splitext(name)
-    stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-_.")[:80] or "justificatif"
-    ext = re.sub(r"[^A-Za-z0-9.]", "", ext.lower())[:8]
-    return f"{stem}{ext}"
-
-
 def validate_evidence_file(file) -> None:
-    """At most 10 MB; a PDF, PNG, JPEG or office document by content, with the matching extension."""
-    if file.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError({"file": _("Le fichier dépasse 10 Mo.")}, code="too_large")
-    file.seek(0)
-    kind = sniff_type(file.read(8), file)
-    file.seek(0)
-    ext = os.path.splitext(file.name or "")[1].lower()
-    if kind is None or ext not in EVIDENCE_TYPES[kind]:
-        raise ValidationError(
-            {"file": _("Type de fichier refusé : joignez un PDF, une image PNG ou JPEG, ou un document bureautique.")},
-            code="bad_type",
+    """At most 10 MB; a PDF, PNG, JPEG or office document by content, with the matching extension; no archive bomb.
+
+    The file's name becomes its checked display name, kept in `original_name`: the stored name is a random one.
+    """
+    try:
+        _content_type, file.name = uploads.validate_upload(
+            file, max_bytes=EVIDENCE_MAX_BYTES, accepted=uploads.EVIDENCE_TYPES
         )
-    file.name = safe_filename(file.name)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}, code=error.code) from error
 
 
 def territory_error(measured_on: str, territory, project: Project) -> str | None:
@@ -390,4 +342,5 @@ def period_add_evidence(*, period: Period, user, title: str, file=None, url: str
     )
     if file:
         evidence.file = file
+        evidence.original_name = file.name
     return _save(evidence)

@@ -43,6 +43,16 @@ def _document(s):
     )[0]
 
 
+def _document_file(s):
+    from django.core.files.base import ContentFile
+
+    from passerelles.steering.models import ProjectDocument
+
+    document = ProjectDocument(organisation=s.world.org, project=s.project, title="Statuts", original_name="s.pdf")
+    document.file.save("s.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    return [s.project.pk, document.pk]
+
+
 EXPECTED = {
     "steering:programmes": ("get", None, READERS, 200),
     "steering:programmes_export": ("get", None, READERS, 200),
@@ -69,6 +79,7 @@ EXPECTED = {
     "steering:project_sectors": ("get", "project", PROJECT_EDITORS, 200),
     "steering:project_document_create": ("get", "project", PROJECT_EDITORS, 200),
     "steering:project_document_delete": ("post", "project_document", PROJECT_EDITORS, 302),
+    "steering:project_document_download": ("get", "project_document_file", PROJECT_READERS, 200),
 }
 
 TARGETS = {
@@ -79,4 +90,5 @@ TARGETS = {
     "participant": lambda s: [s.project.pk, _participant(s).pk],
     "project_directorate": lambda s: [s.project.pk, _directorate_link(s).pk],
     "project_document": lambda s: [s.project.pk, _document(s).pk],
+    "project_document_file": _document_file,
 }

@@ -95,8 +95,8 @@ def test_bad_evaluation_input_is_refused_on_the_field(steering, officer, field, 
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        (SimpleUploadedFile("rapport.pdf", b"MZ\x90\x00 not a pdf", "application/pdf"), "fichier PDF"),
-        (SimpleUploadedFile("rapport.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), "application/pdf"), "10 Mo"),
+        (SimpleUploadedFile("rapport.pdf", b"MZ\x90\x00 not a pdf", "application/pdf"), "type accepté (PDF)"),
+        (SimpleUploadedFile("rapport.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), "application/pdf"), "limite est de"),
     ],
 )
 def test_report_must_be_a_pdf_by_content_and_at_most_10_mb(steering, officer, upload, message):

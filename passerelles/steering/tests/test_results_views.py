@@ -435,14 +435,14 @@ def test_evidence_upload_accepted(steering, client, name, content, content_type)
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        (SimpleUploadedFile("gros.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), "application/pdf"), "10 Mo"),
+        (SimpleUploadedFile("gros.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), "application/pdf"), "limite est de 10"),
         (
             SimpleUploadedFile("rapport.pdf", b"MZ\x90\x00\x03" + b"\x00" * 60, "application/pdf"),
-            "Type de fichier refusé",
+            "un type accepté",
         ),
-        (SimpleUploadedFile("image.pdf", b"\x89PNG\r\n\x1a\n0000", "application/pdf"), "Type de fichier refusé"),
-        (SimpleUploadedFile("faux.docx", b"PK\x03\x04garbage", "application/octet-stream"), "Type de fichier refusé"),
-        (SimpleUploadedFile("script.html", b"<script>alert(1)</script>", "text/html"), "Type de fichier refusé"),
+        (SimpleUploadedFile("image.pdf", b"\x89PNG\r\n\x1a\n0000", "application/pdf"), "ne correspond pas"),
+        (SimpleUploadedFile("faux.docx", b"PK\x03\x04garbage", "application/octet-stream"), "un type accepté"),
+        (SimpleUploadedFile("script.html", b"<script>alert(1)</script>", "text/html"), "un type accepté"),
     ],
 )
 def test_evidence_upload_refused(steering, client, upload, message):
@@ -457,7 +457,7 @@ def test_evidence_name_is_sanitised(steering, client, settings):
     evidence = PeriodEvidence.objects.get()
     assert ".." not in evidence.file.name and "<" not in evidence.file.name and " " not in evidence.file.name
     assert evidence.file.name.startswith("evidence/") and evidence.file.name.endswith(".pdf")
-    assert str(settings.MEDIA_ROOT) in evidence.file.path
+    assert str(settings.PRIVATE_MEDIA_ROOT) in evidence.file.path and evidence.original_name == "pass wd;<x>.pdf"
 
 
 def test_evidence_is_downloaded_through_a_checked_view(steering, client):

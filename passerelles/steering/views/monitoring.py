@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
+from passerelles.core.files import serve_private_file
 from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
 from passerelles.steering.enums import MISSIONS_PER_YEAR_TARGET, FollowUpStatus
 from passerelles.steering.forms.monitoring import (
@@ -281,14 +282,8 @@ def evaluation(request, pk):
 def evaluation_report(request, pk):
     """The report is served through this view, which checks the member's access; media are not public."""
     evaluation = selectors.get_evaluation_or_404(request.organisation, pk)
-    if not evaluation.document:
-        raise Http404
-    try:
-        handle = evaluation.document.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(
-        handle, as_attachment=True, filename=f"evaluation-{evaluation.pk}.pdf", content_type="application/pdf"
+    return serve_private_file(
+        request, evaluation.document, filename=f"evaluation-{evaluation.pk}.pdf", content_type="application/pdf"
     )
 
 

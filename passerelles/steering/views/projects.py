@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
+from passerelles.core.files import serve_private_file
 from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
 from passerelles.steering.forms.projects import (
     AnnualPlanFilterForm,
@@ -543,6 +544,17 @@ def project_document_create(request, pk):
         form,
         title=_("Ajouter un document"),
         save=lambda data: services.project_document_create(project=project, user=request.user, **data),
+    )
+
+
+@require_GET
+@require(permissions.can_view_projects)
+def project_document_download(request, pk, document_pk):
+    """Project documents are private: served through this view only, to those who see the project."""
+    project = _project(request, pk)
+    document = selectors.get_project_document_or_404(request.organisation, project, document_pk)
+    return serve_private_file(
+        request, document.file, filename=document.original_name or document.file.name.rsplit("/", 1)[-1]
     )
 
 

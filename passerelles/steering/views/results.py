@@ -4,7 +4,7 @@ import os
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
+from passerelles.core.files import serve_private_file
 from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
 from passerelles.steering.enums import PERIOD_TRANSITIONS, MeasuredOn, PeriodStatus
 from passerelles.steering.forms.results import (
@@ -446,15 +447,9 @@ def period_evidence_download(request, project_pk, pk):
     """Evidence files are served through this view only, to those who see the project, never by a public URL."""
     project = _project(request, project_pk)
     evidence = selectors.get_evidence_or_404(request.organisation, pk, project=project)
-    if not evidence.file:
-        raise Http404
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, as_attachment=True, filename=os.path.basename(evidence.file.name))
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_private_file(
+        request, evidence.file, filename=evidence.original_name or os.path.basename(evidence.file.name)
+    )
 
 
 # -- the indicator performance table -------------------------------------------------------------------------------

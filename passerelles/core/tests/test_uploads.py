@@ -1,4 +1,4 @@
-"""`calls/uploads.py`: the real type by content, the size, the name; nothing is read as a path, nothing written."""
+"""`core/uploads.py`: the real type by content, the size, the name; nothing is read as a path, nothing written."""
 
 import io
 import zipfile
@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from passerelles.calls.uploads import DOCX, JPEG, ODS, ODT, PDF, PNG, XLSX, validate_upload
+from passerelles.core.uploads import DOCX, JPEG, ODS, ODT, PDF, PNG, XLSX, validate_upload
 
 MAX = 1024 * 1024
 PDF_BYTES = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
