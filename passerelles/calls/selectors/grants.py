@@ -35,8 +35,10 @@ from passerelles.calls.models import (
     ReportIndicator,
 )
 from passerelles.calls.selectors.calls import get_call_or_404  # noqa: F401  (the grants views ask here)
-from passerelles.calls.selectors.instruction import get_application_or_404  # noqa: F401
-from passerelles.calls.selectors.instruction import scores_hidden_label
+from passerelles.calls.selectors.instruction import (
+    get_application_or_404,  # noqa: F401
+    scores_hidden_label,
+)
 from passerelles.core import permissions
 from passerelles.core.tenancy import for_org, get_for_org_or_404
 
