@@ -325,6 +325,11 @@ def own_review_states(user, organisation) -> dict[int, str]:
     return states
 
 
+def applications_with_hidden_scores(user, organisation) -> set[int]:
+    """The applications whose scores `user`'s own reviews hide from him (a conflict, or not submitted yet)."""
+    return {pk for pk, state in own_review_states(user, organisation).items() if state != REVIEW_SUBMITTED}
+
+
 def scores_hidden_reason(user, application, *, review_states: dict[int, str] | None = None) -> str:
     """"conflict" or "pending" when `user`'s own review hides the application's scores from him, else ""."""
     if review_states is None:

@@ -190,3 +190,27 @@ def test_can_see_scores_rule(world, scored):
     states = permissions.own_review_states(officer, world.org)
     assert states == {masked.pk: permissions.SCORES_HIDDEN_CONFLICT}
     assert permissions.scores_hidden_reason(officer, masked, review_states=states) == "conflict"
+
+
+def test_the_journal_hides_the_scores_and_reviews_from_a_conflicted_admin(world, login, scored):
+    admin = world.members[Role.ADMIN]
+    masked, visible = scored["masked"], scored["visible"]
+    masked_scores = set(Score.objects.filter(assignment__application=masked).values_list("pk", flat=True))
+    visible_scores = set(Score.objects.filter(assignment__application=visible).values_list("pk", flat=True))
+    client = login(admin)
+    journal = _url(world, "core:journal")
+
+    def ids(key):
+        return {row.object_id for row in client.get(journal, {"objet": key}).context["rows"]}
+
+    assert masked_scores <= ids("score")  # before: the admin reads every change
+    mine = ReviewAssignmentFactory(application=masked, reviewer=admin)
+    review_services.review_declare(assignment=mine, user=admin, has_conflict=True, reason="Trésorier")
+    score_ids = ids("score")
+    assert not masked_scores & score_ids and visible_scores <= score_ids
+    assert not set(masked.assignments.values_list("pk", flat=True)) & ids("reviewassignment")
+    one = next(iter(masked_scores))
+    assert client.get(_url(world, "core:object_history", "score", one)).status_code == 404
+    assignment = masked.assignments.exclude(pk=mine.pk).first()
+    assert client.get(_url(world, "core:object_history", "reviewassignment", assignment.pk)).status_code == 404
+    assert client.get(_url(world, "core:object_history", "score", next(iter(visible_scores)))).status_code == 200
