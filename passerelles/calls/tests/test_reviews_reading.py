@@ -144,8 +144,9 @@ def test_after_declaring_no_conflict_the_submitted_version_budget_and_files(worl
     assert b"".join(response.streaming_content) == b"%PDF-1.4 submitted"
     assert client.get(_download_url(world, assignment, dossier["later"])).status_code == 404
     # Hostile ids.
-    bad = reverse("calls:review_attachment", args=[world.org.slug, assignment.pk, 99999999])
-    assert client.get(bad).status_code == 404
+    for bad_pk in (99999999, 99999999999999999999):
+        bad = reverse("calls:review_attachment", args=[world.org.slug, assignment.pk, bad_pk])
+        assert client.get(bad).status_code == 404
 
     # Still there once the review is submitted (read only).
     criterion = application.call.criteria.get()
