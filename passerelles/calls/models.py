@@ -27,6 +27,7 @@ from passerelles.calls.enums import (
     ResourceStatus,
     SupportModality,
 )
+from passerelles.core import permissions
 from passerelles.core.storage import RandomName, private_storage
 from passerelles.core.tenancy import OrgOwned
 
@@ -497,6 +498,12 @@ class ReviewAssignment(OrgOwned):
     def __str__(self) -> str:
         return f"{self.application_id} / {self.reviewer_id}"
 
+    @staticmethod
+    def history_hidden_from(user, organisation) -> Q | None:
+        """The journal never shows the reviews of an application whose scores `user` may not see."""
+        hidden = permissions.applications_with_hidden_scores(user, organisation)
+        return Q(application_id__in=hidden) if hidden else None
+
 
 class Score(OrgOwned):
     assignment = models.ForeignKey(ReviewAssignment, on_delete=models.CASCADE, related_name="scores")
@@ -516,6 +523,12 @@ class Score(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.assignment_id}/{self.criterion_id}: {self.score}"
+
+    @staticmethod
+    def history_hidden_from(user, organisation) -> Q | None:
+        """The journal never shows the scores of an application whose scores `user` may not see."""
+        hidden = permissions.applications_with_hidden_scores(user, organisation)
+        return Q(assignment__application_id__in=hidden) if hidden else None
 
 
 class CommitteeSession(OrgOwned):

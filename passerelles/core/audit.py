@@ -137,8 +137,20 @@ class JournalEntry:
     entry: HistoryEntry
 
 
-def journal(*, organisation, limit: int = 50, model_key: str | None = None) -> list[JournalEntry]:
-    """The latest changes in the organisation, newest first; a constant number of queries per audited model."""
+def hidden_from(model, user, organisation):
+    """The records of `model` that `user` may not read in the history, as a Q on the model (or None).
+
+    A model says so with a `history_hidden_from(user, organisation)` static method (the reviews and scores of an
+    application whose scores `user` may not see, for instance). Without a user (a command), nothing is hidden.
+    """
+    hook = getattr(model, "history_hidden_from", None)
+    return hook(user, organisation) if hook is not None and user is not None else None
+
+
+def journal(*, organisation, limit: int = 50, model_key: str | None = None, user=None) -> list[JournalEntry]:
+    """The latest changes in the organisation, newest first; a constant number of queries per audited model.
+
+    With `user`, the records hidden from him (`hidden_from`) are left out."""
     models_by_key = audited_models()
     if model_key:
         models_by_key = {model_key: models_by_key[model_key]} if model_key in models_by_key else {}
@@ -150,7 +162,11 @@ def journal(*, organisation, limit: int = 50, model_key: str | None = None) -> l
             if model._meta.label == "core.Organisation"
             else {"organisation_id": organisation.pk}
         )
-        for record in history.objects.filter(**scope).select_related("history_user").order_by("-history_date")[:limit]:
+        records = history.objects.filter(**scope)
+        hidden = hidden_from(model, user, organisation)
+        if hidden is not None:
+            records = records.exclude(hidden)
+        for record in records.select_related("history_user").order_by("-history_date")[:limit]:
             candidates.append((record.history_date, key, model, record))
     candidates.sort(key=lambda c: c[0], reverse=True)
     candidates = candidates[:limit]

@@ -281,6 +281,81 @@ def can_score_assignment(user, assignment) -> bool:
     )
 
 
+def can_read_application_as_reviewer(user, assignment) -> bool:
+    """Read what one scores: the submitted version, its budget and its attachments, read only.
+
+    Only the assignment's own reviewer, once he has declared that he has no conflict of interest: before the
+    declaration he sees the title and the applicant's name (what he needs to declare), a conflicted reviewer
+    nothing more. Never the private annotations, the message thread or the live (editable) application.
+    """
+    return (
+        assignment.reviewer_id == getattr(user, "pk", None)
+        and can_review(user, assignment.organisation)
+        and assignment.has_conflict is False
+    )
+
+
+# Why the scores of an application are hidden from a user (see can_see_scores).
+SCORES_HIDDEN_CONFLICT = "conflict"
+SCORES_HIDDEN_PENDING = "pending"
+REVIEW_SUBMITTED = "submitted"
+
+
+def own_review_states(user, organisation) -> dict[int, str]:
+    """application id -> the state of `user`'s own review of it in `organisation`, for every application he is
+    assigned to: "conflict" (declared), "pending" (not submitted yet) or "submitted". One query.
+
+    Lists compute it once and hand it to `can_see_scores` for each row.
+    """
+    if user is None or not user.is_authenticated or organisation is None:
+        return {}
+    from passerelles.calls.models import ReviewAssignment
+
+    rows = ReviewAssignment.objects.filter(organisation=organisation, reviewer=user).values_list(
+        "application_id", "has_conflict", "submitted_at"
+    )
+    states = {}
+    for application_id, has_conflict, submitted_at in rows:
+        if has_conflict:
+            states[application_id] = SCORES_HIDDEN_CONFLICT
+        elif submitted_at is None:
+            states[application_id] = SCORES_HIDDEN_PENDING
+        else:
+            states[application_id] = REVIEW_SUBMITTED
+    return states
+
+
+def applications_with_hidden_scores(user, organisation) -> set[int]:
+    """The applications whose scores `user`'s own reviews hide from him (a conflict, or not submitted yet)."""
+    return {pk for pk, state in own_review_states(user, organisation).items() if state != REVIEW_SUBMITTED}
+
+
+def scores_hidden_reason(user, application, *, review_states: dict[int, str] | None = None) -> str:
+    """"conflict" or "pending" when `user`'s own review hides the application's scores from him, else ""."""
+    if review_states is None:
+        review_states = own_review_states(user, application.organisation)
+    state = review_states.get(application.pk, "")
+    return state if state in (SCORES_HIDDEN_CONFLICT, SCORES_HIDDEN_PENDING) else ""
+
+
+def can_see_scores(user, application, *, review_states: dict[int, str] | None = None) -> bool:
+    """The scores of an application (summary, means, spread, ranking score, export columns).
+
+    The one rule every page and export asks: a reader of the applications, or the application's reviewer once he
+    has submitted his own review; never a reviewer who declared a conflict of interest on it, nor one who has
+    not submitted yet (he sees the others' scores only after his own), whatever other role he holds.
+    `review_states` (from `own_review_states`) spares a query per row in lists.
+    """
+    membership = get_membership(user, application.organisation)
+    if membership is None:
+        return False
+    if review_states is None:
+        review_states = own_review_states(user, application.organisation)
+    if scores_hidden_reason(user, application, review_states=review_states):
+        return False
+    return membership.role in APPLICATION_READERS or review_states.get(application.pk) == REVIEW_SUBMITTED
+
+
 def can_manage_committee(user, organisation) -> bool:
     return role_of(user, organisation) in STAFF_EDITORS
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from passerelles.core import permissions, selectors, services
-from passerelles.core.audit import audited_models, history_entries
+from passerelles.core.audit import audited_models, hidden_from, history_entries
 from passerelles.core.audit import journal as journal_entries
 from passerelles.core.forms import (
     DirectorateForm,
@@ -214,7 +214,7 @@ def journal(request):
         request,
         "core/journal.html",
         {
-            "rows": journal_entries(organisation=request.organisation, model_key=model_key),
+            "rows": journal_entries(organisation=request.organisation, model_key=model_key, user=request.user),
             "model_choices": choices,
             "model_key": model_key,
         },
@@ -233,6 +233,9 @@ def object_history(request, model_key, pk):
         instance = request.organisation
     else:
         instance = get_for_org_or_404(model, request.organisation, pk)
+        hidden = hidden_from(model, request.user, request.organisation)
+        if hidden is not None and model.objects.filter(pk=instance.pk).filter(hidden).exists():
+            raise Http404
     return render(
         request,
         "core/object_history.html",

@@ -35,7 +35,11 @@ from passerelles.calls.models import (
     ReportIndicator,
 )
 from passerelles.calls.selectors.calls import get_call_or_404  # noqa: F401  (the grants views ask here)
-from passerelles.calls.selectors.instruction import get_application_or_404  # noqa: F401
+from passerelles.calls.selectors.instruction import (
+    get_application_or_404,  # noqa: F401
+    scores_hidden_label,
+)
+from passerelles.core import permissions
 from passerelles.core.tenancy import for_org, get_for_org_or_404
 
 ZERO = Decimal("0")
@@ -112,25 +116,30 @@ def _scored(queryset: QuerySet) -> QuerySet:
 class RankedLine:
     rank: int
     application: Application
-    score: float | None
+    score: float | None  # None when unscored, or hidden from the reader (then `scores_hidden` says why)
     considered_amount: Decimal
     cumulative: Decimal
     over_envelope: bool
+    scores_hidden: str = ""
 
 
-def ranking(*, organisation, call: Call) -> list[RankedLine]:
-    """The call's applications in instruction or decided, best weighted score first (unscored last).
+def ranking(*, organisation, call: Call, user) -> list[RankedLine]:
+    """The call's applications in instruction or decided, best weighted score first (unscored last), as `user`
+    may read it.
 
     The cumulative amount counts what each line would cost: the decided amount once accepted, the requested
-    amount while in instruction, nothing once refused or without follow-up.
+    amount while in instruction, nothing once refused or without follow-up. An application whose scores are
+    hidden from `user` (he declared a conflict of interest on it, or has not submitted his own review) stays at
+    its place, since the committee needs it, but its score is masked (`score` None, `scores_hidden` says why).
     """
     queryset = _scored(
         for_org(Application, organisation)
         .filter(call=call, status__in=RANKED_STATUSES)
-        .select_related("actor", "session")
+        .select_related("actor", "session", "organisation")
         .annotate(grant_pk=Subquery(Grant.objects.filter(application=OuterRef("pk")).values("pk")[:1]))
     ).order_by(F("weighted_score").desc(nulls_last=True), "reference", "pk")
     lines, cumulative = [], ZERO
+    states = permissions.own_review_states(user, organisation)
     for rank, application in enumerate(queryset, start=1):
         if application.status == ApplicationStatus.ACCEPTED:
             considered = application.decided_amount or ZERO
@@ -139,7 +148,8 @@ def ranking(*, organisation, call: Call) -> list[RankedLine]:
         else:
             considered = ZERO
         cumulative += considered
-        score = application.weighted_score
+        hidden = scores_hidden_label(user, application, review_states=states)
+        score = None if hidden else application.weighted_score
         lines.append(
             RankedLine(
                 rank=rank,
@@ -148,6 +158,7 @@ def ranking(*, organisation, call: Call) -> list[RankedLine]:
                 considered_amount=considered,
                 cumulative=cumulative,
                 over_envelope=call.envelope is not None and cumulative > call.envelope,
+                scores_hidden=hidden,
             )
         )
     return lines

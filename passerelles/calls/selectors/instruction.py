@@ -21,6 +21,7 @@ from passerelles.calls.models import (
     Question,
     ReviewAssignment,
 )
+from passerelles.core import permissions
 from passerelles.core.enums import Role
 from passerelles.core.models import Membership
 from passerelles.core.templatetags.passerelles_format import euros, iso_date
@@ -33,7 +34,9 @@ COMMITTEE_TARGETS = frozenset({ApplicationStatus.ACCEPTED, ApplicationStatus.REF
 
 
 def get_application_or_404(organisation, pk) -> Application:
-    return get_for_org_or_404(Application.objects.select_related("call", "actor", "applicant"), organisation, pk)
+    return get_for_org_or_404(
+        Application.objects.select_related("call", "actor", "applicant", "organisation"), organisation, pk
+    )
 
 
 def get_attachment_or_404(organisation, pk) -> Attachment:
@@ -84,7 +87,7 @@ def application_list(
             Q(reference__icontains=q) | Q(title__icontains=q) | Q(actor__name__icontains=q)
         )
     return (
-        applications.select_related("call", "actor")
+        applications.select_related("call", "actor", "organisation")
         .annotate(
             reviews_assigned=Count("assignments", distinct=True),
             reviews_done=Count("assignments", filter=Q(assignments__submitted_at__isnull=False), distinct=True),
@@ -111,12 +114,19 @@ def criteria_by_call(applications: Iterable[Application]) -> dict[int, list[Crit
     return grouped
 
 
-def with_summaries(applications: Iterable[Application]) -> list[Application]:
-    """Attach `summary` (a ScoreSummary) to each application of a page: two queries whatever its size."""
+def with_summaries(applications: Iterable[Application], *, user) -> list[Application]:
+    """Attach `summary` (a ScoreSummary, or None when hidden from `user`) and `scores_hidden` (why, or "") to each
+    application of a page: three queries whatever its size."""
     applications = list(applications)
     criteria = criteria_by_call(applications)
+    states = _review_states(user, applications)
     for application in applications:
-        application.summary = score_summary(criteria[application.call_id], application.submitted_assignments)
+        application.scores_hidden = scores_hidden_label(user, application, review_states=states)
+        application.summary = (
+            None
+            if application.scores_hidden
+            else score_summary(criteria[application.call_id], application.submitted_assignments)
+        )
     return applications
 
 
@@ -134,6 +144,30 @@ def call_choices(*, organisation) -> QuerySet[Call]:
 
 
 # -- scores -------------------------------------------------------------------------------------------------
+
+# What stands in for the scores a user may not see (pages and exports alike).
+SCORES_HIDDEN_LABELS = {
+    permissions.SCORES_HIDDEN_CONFLICT: _lazy("masqué : conflit d'intérêts déclaré"),
+    permissions.SCORES_HIDDEN_PENDING: _lazy("masqué : remettez d'abord votre évaluation"),
+}
+
+
+def _review_states(user, applications: list[Application]) -> dict[int, str]:
+    if not applications:
+        return {}
+    return permissions.own_review_states(user, applications[0].organisation)
+
+
+def scores_hidden_label(user, application: Application, *, review_states: dict[int, str] | None = None) -> str:
+    """"" when `user` may see the scores of `application` (permissions.can_see_scores); otherwise why not.
+
+    Every page and export that shows scores asks this, so that none can forget a conflicted reviewer.
+    """
+    if permissions.can_see_scores(user, application, review_states=review_states):
+        return ""
+    reason = permissions.scores_hidden_reason(user, application, review_states=review_states)
+    return str(SCORES_HIDDEN_LABELS.get(reason, _lazy("masqué")))
+
 
 
 @dataclass
@@ -207,8 +241,13 @@ def application_score_summary(application: Application) -> ScoreSummary:
 # -- one application ----------------------------------------------------------------------------------------
 
 
-def application_file(application: Application) -> dict:
-    """Everything the instruction page shows, read in a fixed number of queries."""
+def application_file(application: Application, *, user) -> dict:
+    """Everything the instruction page shows to `user`, read in a fixed number of queries.
+
+    The scores' summary is None (and `scores_hidden` says why) for a reviewer of this application who declared a
+    conflict of interest or has not submitted yet, whatever his role.
+    """
+    scores_hidden = scores_hidden_label(user, application)
     lines = list(application.budget_lines.all())
     expenses = [line for line in lines if line.side == BudgetSide.EXPENSE]
     resources = [line for line in lines if line.side == BudgetSide.RESOURCE]
@@ -223,7 +262,8 @@ def application_file(application: Application) -> dict:
         "transitions": list(application.transitions.select_related("by")),
         "messages": list(application.messages.select_related("author")),
         "assignments": assignments,
-        "summary": score_summary(list(application.call.criteria.all()), assignments),
+        "summary": None if scores_hidden else score_summary(list(application.call.criteria.all()), assignments),
+        "scores_hidden": scores_hidden,
         "self_check": self_check_view(application.self_check),
         "officer_targets": officer_targets(application),
     }
@@ -350,10 +390,14 @@ def _round(value):
     return round(value, 2) if value is not None else None
 
 
-def export_table(applications: QuerySet[Application], *, call: Call | None) -> tuple[list[str], list[list]]:
-    """Header and rows of the applications export: one column per question and per criterion when on one call."""
+def export_table(applications: QuerySet[Application], *, call: Call | None, user) -> tuple[list[str], list[list]]:
+    """Header and rows of the applications export: one column per question and per criterion when on one call.
+
+    The score cells of an application whose scores are hidden from `user` (scores_hidden_label) hold the reason.
+    """
     applications = list(applications.prefetch_related("answers"))
     criteria = criteria_by_call(applications)
+    states = _review_states(user, applications)
     questions = list(Question.objects.filter(call=call).order_by("position", "pk")) if call is not None else []
     call_criteria = list(Criterion.objects.filter(call=call).order_by("position", "pk")) if call is not None else []
     header = [
@@ -384,6 +428,7 @@ def export_table(applications: QuerySet[Application], *, call: Call | None) -> t
     rows = []
     eligibility = {True: _("Éligible"), False: _("Non éligible"), None: _("Non vérifiée")}
     for application in applications:
+        hidden = scores_hidden_label(user, application, review_states=states)
         summary = score_summary(criteria[application.call_id], application.submitted_assignments)
         answers = {answer.question_id: answer.value for answer in application.answers.all()}
         row = [
@@ -403,12 +448,12 @@ def export_table(applications: QuerySet[Application], *, call: Call | None) -> t
         rows_by_criterion = {r.criterion.pk: r for r in summary.rows}
         for criterion in call_criteria:
             r = rows_by_criterion.get(criterion.pk)
-            row += [_round(r.mean) if r else None, _round(r.spread) if r else None]
+            row += [hidden, hidden] if hidden else [_round(r.mean) if r else None, _round(r.spread) if r else None]
         decided = application.status in workflow.DECIDED
         row += [
             summary.count,
-            _round(summary.weighted_mean),
-            _round(summary.spread),
+            hidden or _round(summary.weighted_mean),
+            hidden or _round(summary.spread),
             application.get_status_display() if decided else "",
             _decimal(application.decided_amount),
             application.decision_motivation,

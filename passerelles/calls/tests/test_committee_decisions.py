@@ -51,7 +51,7 @@ def grid(call):
     return CriterionFactory(call=call, weight=3), CriterionFactory(call=call, weight=1)
 
 
-def test_weighted_mean_leaves_out_conflicted_and_unsubmitted_reviews(call, grid):
+def test_weighted_mean_leaves_out_conflicted_and_unsubmitted_reviews(world, call, grid):
     heavy, light = grid
     application = ApplicationFactory(call=call, in_instruction=True)
     _review(application, {heavy: 4, light: 2})  # (4*3 + 2*1) / 4 = 3.5
@@ -62,13 +62,13 @@ def test_weighted_mean_leaves_out_conflicted_and_unsubmitted_reviews(call, grid)
     _review(application, {heavy: 0, light: 0}, submitted=False)  # draft scores do not count
     # Pooled: (12 + 2 + 15 + 5) / (3 + 1 + 3 + 1) = 34 / 8 = 4.25
     assert selectors.score_of(application=application) == 4.25
-    [line] = selectors.ranking(organisation=call.organisation, call=call)
+    [line] = selectors.ranking(organisation=call.organisation, call=call, user=world.members[Role.OFFICER])
     assert line.score == 4.25
     assert line.application.reviewer_count == 2
     assert line.application.conflict_count == 1
 
 
-def test_ranking_orders_by_score_with_cumulative_amount_and_envelope(call, grid):
+def test_ranking_orders_by_score_with_cumulative_amount_and_envelope(world, call, grid):
     heavy, light = grid
     low = ApplicationFactory(call=call, in_instruction=True, amount_requested=Decimal("3000"))
     high = ApplicationFactory(call=call, in_instruction=True, amount_requested=Decimal("4000"))
@@ -80,7 +80,7 @@ def test_ranking_orders_by_score_with_cumulative_amount_and_envelope(call, grid)
     _review(low, {heavy: 2, light: 2})
     _review(high, {heavy: 5, light: 4})
     _review(refused, {heavy: 1, light: 1})
-    lines = selectors.ranking(organisation=call.organisation, call=call)
+    lines = selectors.ranking(organisation=call.organisation, call=call, user=world.members[Role.OFFICER])
     assert [line.application for line in lines] == [high, low, refused, unscored]
     assert [line.cumulative for line in lines] == [Decimal("4000"), Decimal("7000"), Decimal("7000"), Decimal("9000")]
     assert [line.over_envelope for line in lines] == [False, False, False, True]

@@ -152,8 +152,8 @@ def test_the_others_scores_only_after_submitting_mine(world, setup):
     _submit(ReviewAssignmentFactory(application=application, reviewer=a), a, [(relevance, 5), (feasibility, 5)])
     mine = ReviewAssignmentFactory(application=application, reviewer=b)
     services.review_declare(assignment=mine, user=b, has_conflict=False)
-    assert visible_summary(mine) is None
+    assert visible_summary(mine, user=b) is None
     _submit_scores = {relevance.pk: {"score": 1, "comment": "x"}, feasibility.pk: {"score": 1, "comment": "y"}}
     services.review_score(assignment=mine, user=b, scores=_submit_scores, submit=True)
     mine.refresh_from_db()
-    assert visible_summary(mine).count == 2
+    assert visible_summary(mine, user=b).count == 2

@@ -54,7 +54,7 @@ def session_create(request, pk):
 
 def _session_context(request, session, *, forms=None) -> dict:
     call = session.call
-    lines = selectors.ranking(organisation=request.organisation, call=call)
+    lines = selectors.ranking(organisation=request.organisation, call=call, user=request.user)
     can_decide = permissions.can_manage_committee(request.user, request.organisation) and not session.is_closed
     forms = forms or {}
     for line in lines:

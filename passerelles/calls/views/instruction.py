@@ -42,7 +42,7 @@ def _filtered(request):
 def applications(request):
     form, _kwargs, queryset = _filtered(request)
     page = paginate(request, queryset)
-    page.object_list = selectors.with_summaries(page.object_list)
+    page.object_list = selectors.with_summaries(page.object_list, user=request.user)
     context = {
         "filter_form": form,
         "page": page,
@@ -60,7 +60,7 @@ def applications_export(request):
     if fmt not in {"csv", "xlsx"}:
         raise Http404
     _form, kwargs, queryset = _filtered(request)
-    header, rows = selectors.export_table(queryset, call=kwargs["call"])
+    header, rows = selectors.export_table(queryset, call=kwargs["call"], user=request.user)
     return table_response(
         fmt=fmt,
         filename=f"candidatures-{request.organisation.slug}",
@@ -86,7 +86,7 @@ def _page(request, application, *, status=200, error="", **forms):
     can_annotate = permissions.can_view_annotations(user, org)
     context = {
         "application": application,
-        "file": selectors.application_file(application),
+        "file": selectors.application_file(application, user=user),
         "can_instruct": can_instruct,
         "can_annotate": can_annotate,
         "can_assign": application.status in services.ASSIGNABLE,

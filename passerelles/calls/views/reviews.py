@@ -1,7 +1,8 @@
-"""Views of the reviews: my assignments, the declaration, then the scoring grid (read-only once submitted)."""
+"""Views of the reviews: my assignments, the declaration, then the submitted application beside the scoring grid
+(read-only once submitted), and its attachments."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from passerelles.calls.forms.reviews import DeclarationForm, MyReviewsFilterForm
 from passerelles.calls.selectors import reviews as selectors
 from passerelles.calls.services import reviews as services
 from passerelles.core import permissions
+from passerelles.core.files import serve_private_file
 from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
 
 
@@ -44,6 +46,12 @@ def _page(request, assignment, *, status=200, error="", declaration_form=None, s
         "score_form": None,
         "my_scores": [],
         "summary": None,
+        # The submitted version, its budget and attachments: only once "no conflict" is declared.
+        "file": (
+            selectors.reviewer_file(assignment)
+            if permissions.can_read_application_as_reviewer(request.user, assignment)
+            else None
+        ),
     }
     if state == selectors.TO_DECLARE:
         context["declaration_form"] = declaration_form or DeclarationForm()
@@ -56,7 +64,7 @@ def _page(request, assignment, *, status=200, error="", declaration_form=None, s
         by_criterion = {s.criterion_id: s for s in assignment.scores.all()}
         context["my_scores"] = [(c, by_criterion.get(c.pk)) for c in criteria]
         # The others' scores only now that mine are in.
-        context["summary"] = selectors.visible_summary(assignment)
+        context["summary"] = selectors.visible_summary(assignment, user=request.user)
     return render(request, "calls/reviews/review.html", context, status=status)
 
 
@@ -120,3 +128,20 @@ def review_score(request, pk):
     assignment.refresh_from_db()
     state = selectors.assignment_state(assignment)
     return _page(request, assignment, status=422, error=error, score_form=form if state == selectors.TO_SCORE else None)
+
+
+@require_GET
+@require(permissions.can_review)
+def review_attachment(request, pk, attachment_pk):
+    """A file of the submitted version, for its reviewer once "no conflict" is declared; 403 before or if conflicted,
+    403 for a colleague's assignment, 404 for a file that is not part of the submitted version."""
+    assignment = selectors.get_my_assignment_or_404(request.organisation, pk, user=request.user)
+    if not permissions.can_read_application_as_reviewer(request.user, assignment):
+        raise PermissionDenied
+    attachment = selectors.get_submitted_attachment_or_404(assignment, attachment_pk)
+    return serve_private_file(
+        request,
+        attachment.file,
+        filename=attachment.original_name or "piece",
+        content_type=attachment.content_type or "application/octet-stream",
+    )

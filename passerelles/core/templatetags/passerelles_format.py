@@ -18,6 +18,8 @@ def euros(value) -> str:
         amount = Decimal(str(value))
     except InvalidOperation:
         return str(value)
+    if not amount.is_finite():  # "NaN", "Infinity" in a stored JSON: shown as they are, never a crash
+        return str(value)
     places = 0 if amount == amount.to_integral_value() else 2
     return f"{formats.number_format(amount, places, use_l10n=True, force_grouping=True)}\xa0€"
 
