@@ -140,6 +140,12 @@ def own_actor_update(*, actor: Actor, user, contact_consent: bool = False, **fie
     _check(permissions.can_edit_own_actor(user, actor))
     actor = Actor.objects.select_for_update().get(pk=actor.pk)
     _check(permissions.can_edit_own_actor(user, actor))
+    if actor.moderation_status == ModerationStatus.APPROVED:
+        # Published: the public version stays until an officer approves the change (contact and consent at once).
+        from passerelles.actors.changes_services import actor_propose_change
+
+        actor_propose_change(actor=actor, user=user, contact_consent=contact_consent, **fields)
+        return actor
     for name, value in fields.items():
         if name in OWN_FIELDS:
             setattr(actor, name, value)
