@@ -217,3 +217,13 @@ def test_header_links_a_staff_member_with_entries_to_the_actor_space(world, clie
     ActorFactory(organisation=world.org, account=officer)
     page = client.get(home).content.decode()
     assert f'href="{reverse("actor_space:home")}"' in page and "Mon espace acteur" in page
+
+
+def test_start_page_says_a_pending_entry_awaits_moderation(world, client, call):
+    account = User.objects.create_user("asso@example.org", password=PASSWORD)
+    ActorFactory(organisation=world.org, account=account, name="Comité en attente", pending=True)
+    ActorFactory(organisation=world.other_org, account=account, name="Ailleurs", pending=True)
+    client.force_login(account)
+    page = client.get(reverse("applicant:start", args=[call.pk])).content.decode()
+    assert "Comité en attente" in page and "attend la validation" in page and "Ailleurs" not in page
+    assert "Commencer ma candidature" not in page
