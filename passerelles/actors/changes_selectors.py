@@ -26,6 +26,17 @@ def pending_change(actor: Actor) -> ActorChangeRequest | None:
     return ActorChangeRequest.objects.filter(actor_id=actor.pk, status=ChangeRequestStatus.PENDING).first()
 
 
+def last_refusal(actor: Actor) -> ActorChangeRequest | None:
+    """The account's last decided change, if it was refused (an approval since then hides the old refusal)."""
+    last = (
+        ActorChangeRequest.objects.filter(actor_id=actor.pk)
+        .exclude(status=ChangeRequestStatus.PENDING)
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+    return last if last is not None and last.status == ChangeRequestStatus.REJECTED else None
+
+
 def actors_with_pending_change(actor_ids) -> set[int]:
     return set(
         ActorChangeRequest.objects.filter(actor_id__in=list(actor_ids), status=ChangeRequestStatus.PENDING).values_list(

@@ -39,6 +39,7 @@ def edit(request, pk):
         "form": form,
         "actor": actor,
         "change": change,
+        "refusal": None if change else changes_selectors.last_refusal(actor),
         "moderated": actor.moderation_status == ModerationStatus.APPROVED,
     }
     if request.method == "POST":

@@ -141,6 +141,10 @@ def test_reject_keeps_the_published_version_and_emails_the_reason(
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["asso@example.org"]
     assert "Description hors sujet <b>pour</b> l'annuaire." in mail.outbox[0].body
     assert reverse("actor_space:edit", args=[entry.pk]) in mail.outbox[0].body
+    # The account sees the refusal and its reason (escaped) on its form.
+    client.force_login(account)
+    form = client.get(reverse("actor_space:edit", args=[entry.pk])).content.decode()
+    assert "a été refusée" in form and "Description hors sujet &lt;b&gt;pour&lt;/b&gt;" in form
     # A new proposal is possible after a refusal.
     assert propose(client, account, entry, description="Encore autre chose.").status_code == 302
     assert ActorChangeRequest.objects.filter(actor=entry, status=ChangeRequestStatus.PENDING).count() == 1
