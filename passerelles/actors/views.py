@@ -86,6 +86,7 @@ def actor_detail(request, pk):
             "can_moderate": permissions.can_moderate_actors(request.user, request.organisation),
             "can_see_contacts": permissions.can_see_actor_contacts(request.user, request.organisation),
             "reject_form": RejectForm(),
+            "pending_change": changes_selectors.pending_change(context["actor"]),
         }
     )
     return render(request, "actors/backoffice/actor_detail.html", context)

@@ -105,6 +105,8 @@ def test_officer_sees_the_change_field_by_field_and_approves_it(world, client, a
     assert "<del>Les Amis de Kayes</del>" in page and "<ins>Amis de Kayes et Bamako</ins>" in page
     assert "<ins>Jeunesse et éducation, Démocratie participative" in page
     assert reverse("actors:change_approve", args=[world.org.slug, change.pk]) in page
+    detail = client.get(reverse("actors:actor", args=[world.org.slug, entry.pk])).content.decode()
+    assert "attend la modération" in detail and f"#change-{change.pk}" in detail
     response = client.post(reverse("actors:change_approve", args=[world.org.slug, change.pk]))
     assert response.status_code == 302
     entry.refresh_from_db()
