@@ -51,7 +51,11 @@ def test_invited_actor_updates_its_entry_then_exports_and_erases_its_data(demo, 
     with page.expect_navigation():
         page.get_by_role("button", name="Enregistrer", exact=True).click()
     actor.refresh_from_db()
-    assert actor.description.startswith("Lieu ressource") and actor.contact_consent_at is not None
+    # A published entry: the description waits for moderation, the contact (never published) is kept at once.
+    assert not actor.description.startswith("Lieu ressource") and actor.contact_consent_at is not None
+    change = actor.change_requests.get(status="pending")
+    assert change.proposed["description"].startswith("Lieu ressource")
+    assert page.get_by_text("Modification en attente de modération").is_visible()
 
     page.goto("/comptes/acteur/mes-donnees/")
     assert not axe(page), axe.report(axe(page))

@@ -59,6 +59,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "passerelles.core.context_processors.organisation",
+                "passerelles.actors.context_processors.actor_space",
             ],
         },
     }

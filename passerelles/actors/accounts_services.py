@@ -11,6 +11,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from passerelles.actors.accounts_selectors import own_actors, personal_data
@@ -45,14 +46,22 @@ def _check(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def _send_invitation(*, actor: Actor, user, base_url: str, new_account: bool) -> None:
+def _invitation_link(*, user, base_url: str, new_account: bool, next_url: str = "") -> str:
+    """The set-password link (or the space, for an account that already has a password); with `next_url`, a page
+    of this site (the call the actor registered from) where the account lands once its password is chosen."""
+    if new_account or not user.has_usable_password():
+        link = _set_password_url(user, base_url)
+        return f"{link}?{urlencode({'next': next_url})}" if next_url else link
+    return base_url.rstrip("/") + (next_url or reverse("actor_space:home"))
+
+
+def _send_invitation(*, actor: Actor, user, base_url: str, new_account: bool, next_url: str = "") -> None:
     context = {
         "organisation": actor.organisation,
         "actor_name": actor.name,
-        "link": _set_password_url(user, base_url)
-        if new_account or not user.has_usable_password()
-        else base_url.rstrip("/") + reverse("actor_space:home"),
+        "link": _invitation_link(user=user, base_url=base_url, new_account=new_account, next_url=next_url),
         "new_account": new_account or not user.has_usable_password(),
+        "back_to_call": bool(next_url),
     }
     subject = _("Votre compte pour la fiche « %(name)s » sur Passerelles") % {"name": actor.name}
     body = render_to_string("actors/accounts/emails/account_invitation.txt", context)
@@ -83,12 +92,14 @@ def actor_account_invite(*, actor: Actor, email: str, by, base_url: str) -> Acto
     elif not user.is_active:
         raise ValidationError({"email": _("Le compte de cette adresse est désactivé.")})
     # A member of the staff may also hold an actor's account; it is never given a membership here.
+    next_url = actor.account_request_next
     actor.account = user
     actor.account_request_email = ""
+    actor.account_request_next = ""
     actor._history_user = by
     actor.full_clean()
-    actor.save(update_fields=["account", "account_request_email", "updated_at"])
-    _send_invitation(actor=actor, user=user, base_url=base_url, new_account=created)
+    actor.save(update_fields=["account", "account_request_email", "account_request_next", "updated_at"])
+    _send_invitation(actor=actor, user=user, base_url=base_url, new_account=created, next_url=next_url)
     return actor
 
 
@@ -118,7 +129,7 @@ def invite_requested_account(*, actor: Actor, by, base_url: str | None = None) -
         with transaction.atomic():
             actor_account_invite(actor=actor, email=email, by=by, base_url=base_url or settings.PUBLIC_BASE_URL)
     except ValidationError:
-        Actor.objects.filter(pk=actor.pk).update(account_request_email="")
+        Actor.objects.filter(pk=actor.pk).update(account_request_email="", account_request_next="")
 
 
 # -- the account's own requests ------------------------------------------------------------------------------
@@ -129,6 +140,12 @@ def own_actor_update(*, actor: Actor, user, contact_consent: bool = False, **fie
     _check(permissions.can_edit_own_actor(user, actor))
     actor = Actor.objects.select_for_update().get(pk=actor.pk)
     _check(permissions.can_edit_own_actor(user, actor))
+    if actor.moderation_status == ModerationStatus.APPROVED:
+        # Published: the public version stays until an officer approves the change (contact and consent at once).
+        from passerelles.actors.changes_services import actor_propose_change
+
+        actor_propose_change(actor=actor, user=user, contact_consent=contact_consent, **fields)
+        return actor
     for name, value in fields.items():
         if name in OWN_FIELDS:
             setattr(actor, name, value)

@@ -35,6 +35,12 @@ class Theme(models.TextChoices):
     LOCAL_DEVELOPMENT = "local_development", _("Développement local (économique, culturel et social)")
 
 
+class ChangeRequestStatus(models.TextChoices):
+    PENDING = "pending", _("En attente de modération")
+    APPROVED = "approved", _("Acceptée")
+    REJECTED = "rejected", _("Refusée")
+
+
 class ModerationStatus(models.TextChoices):
     PENDING = "pending", _("À modérer")
     APPROVED = "approved", _("Publié")

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from passerelles.actors.enums import (
     ActorKind,
+    ChangeRequestStatus,
     DataRequestKind,
     Location,
     MeetingScope,
@@ -99,6 +100,8 @@ class Actor(OrgOwned):
     )
     # Given on the public registration form: once the entry is approved, a set-password link is sent there.
     account_request_email = models.EmailField(_("adresse pour le compte demandé"), blank=True)
+    # A page of this site (a call for projects) the registration came from: the invitation's link leads back to it.
+    account_request_next = models.CharField(_("page de retour après création du compte"), max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -150,6 +153,64 @@ class ActorLink(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.source_id} -> {self.target_id}"
+
+
+# -- changes proposed by an actor's account to its published entry ------------------------------------------
+
+
+class ActorChangeRequest(OrgOwned):
+    """What an actor's account wants to change in its approved entry: the public version stays until approved.
+
+    One pending request per entry (database constraint): a second edit rewrites the pending one.
+    """
+
+    actor = models.ForeignKey(Actor, verbose_name=_("acteur"), on_delete=models.CASCADE, related_name="change_requests")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Field name -> proposed value, JSON-ready (lists for themes and countries, booleans for visibility).
+    proposed = models.JSONField(_("valeurs proposées"), default=dict)
+    status = models.CharField(
+        _("état"), max_length=10, choices=ChangeRequestStatus.choices, default=ChangeRequestStatus.PENDING
+    )
+    created_at = models.DateTimeField(_("proposée le"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("décidée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    reason = models.TextField(_("motif du refus"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("modification proposée d'une fiche")
+        verbose_name_plural = _("modifications proposées des fiches")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ChangeRequestStatus.values), name="actor_change_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["actor"],
+                condition=Q(status=ChangeRequestStatus.PENDING),
+                name="actor_change_one_pending",
+                violation_error_message=_("Une modification de cette fiche attend déjà la modération."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} ({self.status})"
 
 
 # -- actor accounts: the register of personal-data requests (RGPD) --------------------------------------------

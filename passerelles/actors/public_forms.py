@@ -142,10 +142,18 @@ class RegistrationForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, account_required: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         limit_length(self.fields["description"], DESCRIPTION_MAX)
         self.fields["kind"].choices = [("", _("Choisir…"))] + list(ActorKind.choices)
+        if account_required:
+            # Registering to answer a call: without an account, the structure could not apply.
+            field = self.fields["account_request_email"]
+            field.required = True
+            field.help_text = _(
+                "Une fois la fiche validée par la collectivité, un lien pour choisir un mot de passe est envoyé à "
+                "cette adresse ; il vous ramène à l'appel à projets pour déposer votre candidature."
+            )
 
     @property
     def honeypot_filled(self) -> bool:

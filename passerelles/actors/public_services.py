@@ -149,6 +149,7 @@ def register_actor(
     contact_phone: str = "",
     consent: bool = False,
     account_request_email: str = "",
+    account_request_next: str = "",
 ) -> Actor:
     """Anyone may propose an actor; it is created pending, with no account, and shown only once approved."""
     if organisation is None or not organisation.pk:
@@ -177,6 +178,8 @@ def register_actor(
         account=None,
         # The account is created only once an officer approves the entry.
         account_request_email=(account_request_email or "").strip().lower(),
+        # Checked by the view (a local path of this site); kept only with an account request.
+        account_request_next=(account_request_next or "")[:200] if account_request_email else "",
     )
     place = _commune_place(organisation=organisation, insee_code=insee_code, commune=commune)
     if place is not None:

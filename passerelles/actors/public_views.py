@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -19,7 +20,7 @@ from passerelles.actors import public_services as services
 from passerelles.actors.public_forms import PublicFilterForm, RegistrationForm
 from passerelles.core.exports import table_response
 from passerelles.core.models import Organisation
-from passerelles.core.views_helpers import apply_errors, paginate, querystring_without
+from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, safe_next
 
 EMBED_FILTERS = ("kind", "theme")
 
@@ -127,26 +128,33 @@ def embed(request, public_slug):
     return render(request, "actors/public/embed.html", context)
 
 
+def _thanks_url(organisation, next_url: str) -> str:
+    url = reverse("public_actors:thanks", args=[organisation.slug])
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def register(request, public_slug):
     organisation = _organisation(public_slug)
-    form = RegistrationForm(request.POST or None)
-    context = {"public_organisation": organisation, "form": form}
+    # Coming from a call for projects: the account is then required, and its invitation leads back to the call.
+    next_url = safe_next(request, request.POST.get("next") if request.method == "POST" else request.GET.get("next"))
+    form = RegistrationForm(request.POST or None, account_required=bool(next_url))
+    context = {"public_organisation": organisation, "form": form, "next_url": next_url}
     if request.method != "POST":
         return render(request, "actors/public/register.html", context)
     ip = _client_ip(request)
     if not services.registration_allowed(ip=ip):
         context["rate_limited"] = True
         return render(request, "actors/public/register.html", context, status=429)
-    thanks_url = reverse("public_actors:thanks", args=[organisation.slug])
+    thanks_url = _thanks_url(organisation, next_url)
     if form.honeypot_filled:
         # Answer as if it worked: a robot learns nothing. Nothing is saved.
         services.note_registration_attempt(ip=ip)
         return redirect(thanks_url)
     if form.is_valid():
         try:
-            services.register_actor(organisation=organisation, **form.service_kwargs())
+            services.register_actor(organisation=organisation, account_request_next=next_url, **form.service_kwargs())
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -159,4 +167,5 @@ def register(request, public_slug):
 @require_GET
 def thanks(request, public_slug):
     organisation = _organisation(public_slug)
-    return render(request, "actors/public/thanks.html", {"public_organisation": organisation})
+    context = {"public_organisation": organisation, "next_url": safe_next(request, request.GET.get("next"))}
+    return render(request, "actors/public/thanks.html", context)

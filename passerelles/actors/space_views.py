@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from passerelles.actors import accounts_selectors, accounts_services
+from passerelles.actors import accounts_selectors, accounts_services, changes_selectors
 from passerelles.actors.accounts_forms import EraseForm, OwnActorForm
 from passerelles.actors.enums import ModerationStatus
 from passerelles.core import permissions
@@ -21,10 +21,9 @@ from passerelles.core.views_helpers import apply_errors
 
 @require_GET
 def home(request):
-    entries = [
-        (actor, permissions.can_edit_own_actor(request.user, actor))
-        for actor in accounts_selectors.own_actors(user=request.user)
-    ]
+    actors = list(accounts_selectors.own_actors(user=request.user))
+    pending = changes_selectors.actors_with_pending_change(a.pk for a in actors)
+    entries = [(actor, permissions.can_edit_own_actor(request.user, actor), actor.pk in pending) for actor in actors]
     return render(request, "actors/space/home.html", {"entries": entries, "approved": ModerationStatus.APPROVED})
 
 
@@ -33,7 +32,16 @@ def edit(request, pk):
     actor = accounts_selectors.get_own_actor_or_404(request.user, pk)
     if not permissions.can_edit_own_actor(request.user, actor):
         raise PermissionDenied
-    form = OwnActorForm(request.POST or None, instance=actor)
+    # A pending change is edited, never stacked: the form starts from the proposed values.
+    change = changes_selectors.pending_change(actor)
+    form = OwnActorForm(request.POST or None, instance=actor, initial=change.proposed if change else None)
+    context = {
+        "form": form,
+        "actor": actor,
+        "change": change,
+        "refusal": None if change else changes_selectors.last_refusal(actor),
+        "moderated": actor.moderation_status == ModerationStatus.APPROVED,
+    }
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -41,10 +49,19 @@ def edit(request, pk):
             except ValidationError as error:
                 apply_errors(form, error)
             else:
-                messages.success(request, _("Votre fiche est enregistrée."))
+                if changes_selectors.pending_change(actor) is not None:
+                    messages.success(
+                        request,
+                        _(
+                            "Votre modification est envoyée à la collectivité : la fiche publiée reste inchangée "
+                            "jusqu'à sa validation. Le contact est enregistré."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Votre fiche est enregistrée."))
                 return redirect("actor_space:home")
-        return render(request, "actors/space/edit.html", {"form": form, "actor": actor}, status=422)
-    return render(request, "actors/space/edit.html", {"form": form, "actor": actor})
+        return render(request, "actors/space/edit.html", context, status=422)
+    return render(request, "actors/space/edit.html", context)
 
 
 @require_GET

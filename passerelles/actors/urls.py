@@ -13,6 +13,8 @@ urlpatterns = [
     path("moderation/", views.moderation, name="moderation"),
     path("<int:pk>/publier/", views.actor_approve, name="actor_approve"),
     path("<int:pk>/refuser/", views.actor_reject, name="actor_reject"),
+    path("moderation/modifications/<int:pk>/accepter/", views.change_approve, name="change_approve"),
+    path("moderation/modifications/<int:pk>/refuser/", views.change_reject, name="change_reject"),
     path("import/", include("passerelles.actors.import_urls")),
     path("", include("passerelles.actors.matrix_urls")),
     path("", include("passerelles.actors.accounts_urls")),

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from passerelles.actors import selectors, services
+from passerelles.actors import changes_selectors, changes_services, selectors, services
 from passerelles.actors.forms import ActorForm, DirectoryFilterForm, RejectForm
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
@@ -86,6 +86,7 @@ def actor_detail(request, pk):
             "can_moderate": permissions.can_moderate_actors(request.user, request.organisation),
             "can_see_contacts": permissions.can_see_actor_contacts(request.user, request.organisation),
             "reject_form": RejectForm(),
+            "pending_change": changes_selectors.pending_change(context["actor"]),
         }
     )
     return render(request, "actors/backoffice/actor_detail.html", context)
@@ -125,11 +126,25 @@ def actor_edit(request, pk):
 # -- moderation -----------------------------------------------------------------------------------
 
 
-def _moderation_page(request, *, reject_forms=None, status=200):
+def _moderation_page(request, *, reject_forms=None, change_forms=None, status=200):
     page = paginate(request, selectors.moderation_queue(organisation=request.organisation))
     reject_forms = reject_forms or {}
+    change_forms = change_forms or {}
     entries = [(actor, reject_forms.get(actor.pk) or RejectForm(prefix=f"a{actor.pk}")) for actor in page.object_list]
-    context = {"page": page, "entries": entries, "querystring": querystring_without(request, "page")}
+    changes = [
+        (
+            change,
+            changes_selectors.change_diff(change),
+            change_forms.get(change.pk) or RejectForm(prefix=f"c{change.pk}"),
+        )
+        for change in changes_selectors.pending_changes(organisation=request.organisation)
+    ]
+    context = {
+        "page": page,
+        "entries": entries,
+        "changes": changes,
+        "querystring": querystring_without(request, "page"),
+    }
     return render(request, "actors/backoffice/moderation.html", context, status=status)
 
 
@@ -170,3 +185,43 @@ def actor_reject(request, pk):
             messages.success(request, _("« %(name)s » est refusé ; le motif est conservé.") % {"name": actor.name})
             return redirect(_org_url(request, "actors:moderation"))
     return _moderation_page(request, reject_forms={actor.pk: form}, status=422)
+
+
+# -- changes proposed by an actor's account to its published entry ----------------------------------------------
+
+
+@require_POST
+@require(permissions.can_moderate_actors)
+def change_approve(request, pk):
+    change = changes_selectors.get_change_or_404(request.organisation, pk)
+    try:
+        actor = changes_services.actor_change_approve(change=change, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("La modification de « %(name)s » est publiée.") % {"name": actor.name})
+    return redirect(_org_url(request, "actors:moderation"))
+
+
+@require_POST
+@require(permissions.can_moderate_actors)
+def change_reject(request, pk):
+    change = changes_selectors.get_change_or_404(request.organisation, pk)
+    form = RejectForm(request.POST, prefix=f"c{change.pk}")
+    if form.is_valid():
+        try:
+            changes_services.actor_change_reject(change=change, user=request.user, reason=form.cleaned_data["message"])
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                apply_errors(form, error)
+            else:
+                messages.error(request, " ".join(error.messages))
+                return redirect(_org_url(request, "actors:moderation"))
+        else:
+            messages.success(
+                request,
+                _("La modification de « %(name)s » est refusée ; le motif est envoyé au compte de l'acteur.")
+                % {"name": change.actor.name},
+            )
+            return redirect(_org_url(request, "actors:moderation"))
+    return _moderation_page(request, change_forms={change.pk: form}, status=422)

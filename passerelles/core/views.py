@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from passerelles.core.forms import (
     OrganisationForm,
 )
 from passerelles.core.tenancy import get_for_org_or_404
-from passerelles.core.views_helpers import require
+from passerelles.core.views_helpers import require, safe_next
 
 
 @require_GET
@@ -131,12 +132,36 @@ password_reset_done = login_not_required(
         template_name="core/password_reset_done.html",
     )
 )
-password_reset_confirm = login_not_required(
-    auth_views.PasswordResetConfirmView.as_view(
-        template_name="core/password_reset_confirm.html",
-        success_url=reverse_lazy("core:password_reset_complete"),
-    )
-)
+PASSWORD_NEXT_SESSION_KEY = "password_set_next"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Set a password from an emailed link. A link carrying a safe `?next=` (an actor invited after registering
+    from a call for projects) logs the account in and leads to that page once the password is chosen.
+
+    Django redirects the link to a URL without the token (and without the query string): `next` waits in the
+    session meanwhile.
+    """
+
+    template_name = "core/password_reset_confirm.html"
+    success_url = reverse_lazy("core:password_reset_complete")
+
+    def dispatch(self, request, *args, **kwargs):
+        next_url = safe_next(request, request.GET.get("next"))
+        if next_url:
+            request.session[PASSWORD_NEXT_SESSION_KEY] = next_url
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        next_url = safe_next(self.request, self.request.session.pop(PASSWORD_NEXT_SESSION_KEY, ""))
+        response = super().form_valid(form)
+        if next_url and form.user.is_active:
+            auth_login(self.request, form.user)
+            return redirect(next_url)
+        return response
+
+
+password_reset_confirm = login_not_required(PasswordResetConfirmView.as_view())
 password_reset_complete = login_not_required(
     auth_views.PasswordResetCompleteView.as_view(
         template_name="core/password_reset_complete.html",

@@ -5,6 +5,9 @@ from functools import wraps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.utils.http import url_has_allowed_host_and_scheme
+
+NEXT_MAX_LENGTH = 200
 
 
 def require(predicate):
@@ -41,3 +44,25 @@ def apply_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def safe_next(request, value) -> str:
+    """A page of this site to come back to (`?next=`), as a local path; "" for anything else.
+
+    Refuses other hosts (`https://evil.example`, `//evil.example`), other schemes (`javascript:`), backslashes and
+    control characters that browsers read as slashes, and paths too long to be stored.
+    """
+    value = value if isinstance(value, str) else ""
+    if (
+        not value
+        or len(value) > NEXT_MAX_LENGTH
+        or not value.startswith("/")
+        or value.startswith("//")
+        or "\\" in value
+        or any(ord(char) < 33 or ord(char) == 127 for char in value)
+    ):
+        return ""
+    allowed = url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return value if allowed else ""

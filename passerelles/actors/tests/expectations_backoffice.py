@@ -18,6 +18,14 @@ def _pending_actor(s):
     return [ActorFactory(organisation=s.world.org, pending=True).pk]
 
 
+def _pending_change(s):
+    from passerelles.actors.models import ActorChangeRequest
+    from passerelles.actors.tests.factories import ActorFactory
+
+    actor = ActorFactory(organisation=s.world.org)
+    return [ActorChangeRequest.objects.create(organisation=s.world.org, actor=actor, proposed={"name": "Nouveau"}).pk]
+
+
 EXPECTED = {
     "actors:directory": ("get", None, READERS, 200),
     "actors:directory_export": ("get", None, READERS, 200),
@@ -28,9 +36,13 @@ EXPECTED = {
     "actors:actor_approve": ("post", "pending_actor", EDITORS, 302),
     # An empty refusal is refused: the message is required.
     "actors:actor_reject": ("post", "pending_actor", EDITORS, 422),
+    # A change proposed by an actor's account to its published entry.
+    "actors:change_approve": ("post", "pending_change", EDITORS, 302),
+    "actors:change_reject": ("post", "pending_change", EDITORS, 422),
 }
 
 TARGETS = {
     "actor": _actor,
     "pending_actor": _pending_actor,
+    "pending_change": _pending_change,
 }

@@ -83,6 +83,9 @@ def test_anonymous_is_sent_to_login(world, entry, client):
 
 
 def test_edit_own_entry_records_history_with_the_user(world, client, account, entry):
+    # An entry still waiting for its first moderation is edited directly (a published one: see test_changes.py).
+    entry.moderation_status = ModerationStatus.PENDING
+    entry.save()
     client.force_login(account)
     page = client.get(reverse("actor_space:edit", args=[entry.pk])).content.decode()
     assert "moderation" not in page and "projects" not in page
@@ -158,7 +161,8 @@ def test_hostile_input_is_shown_as_text(world, client, account, entry):
     client.force_login(account)
     hostile = "<script>alert(1)</script>"
     assert client.post(reverse("actor_space:edit", args=[entry.pk]), edit_data(name=hostile)).status_code == 302
-    page = client.get(reverse("actor_space:home")).content.decode()
+    # Published entry: the proposal waits, and the form shows it back.
+    page = client.get(reverse("actor_space:edit", args=[entry.pk])).content.decode()
     assert hostile not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 

@@ -66,6 +66,15 @@ def own_actors_for_call(*, user, call) -> QuerySet[Actor]:
     ).order_by("name", "pk")
 
 
+def own_pending_actors_for_call(*, user, call) -> list[Actor]:
+    """The account's entries in the call's directory that still await moderation: they cannot apply yet."""
+    return list(
+        Actor.objects.filter(
+            account=user, organisation=call.organisation_id, moderation_status=ModerationStatus.PENDING
+        ).order_by("name", "pk")
+    )
+
+
 def questions_of(call) -> list[Question]:
     return list(call.questions.select_related("show_if_question").order_by("position", "pk"))
 

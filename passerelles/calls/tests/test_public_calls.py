@@ -72,8 +72,9 @@ def test_public_call_page_shows_rules_priorities_and_what_to_prepare(world, clie
         "Déposer une candidature",
     ):
         assert text in page, text
-    start = reverse("applicant:start", args=[call.pk])
-    assert f'href="{start}"' in raw
+    # The way in: the start of the application for an account, registration or login for a visitor.
+    apply_url = reverse("public_calls:apply", args=[world.org.slug, call.pk])
+    assert f'href="{apply_url}"' in raw
 
 
 def test_closed_call_has_no_call_to_action(world, client):

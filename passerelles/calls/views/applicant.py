@@ -86,6 +86,7 @@ def start(request, call_pk):
         "call": call,
         "form": form,
         "actors": actors,
+        "pending_actors": [] if actors else selectors.own_pending_actors_for_call(user=request.user, call=call),
         "actor": actor,
         "result": result,
         "closes_text": eligibility.deadline_text(call.closes_at),

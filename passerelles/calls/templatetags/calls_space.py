@@ -1,0 +1,13 @@
+"""The calls' blocks of the actor space: `{% load calls_space %}{% applicant_blocks %}` (the actors app does not
+import the calls app; its template asks for these blocks)."""
+
+from django import template
+
+from passerelles.calls.selectors.space import applicant_summary
+
+register = template.Library()
+
+
+@register.inclusion_tag("calls/space/_blocks.html", takes_context=True)
+def applicant_blocks(context):
+    return applicant_summary(user=context["request"].user)
