@@ -105,6 +105,20 @@ def account_lock(*, email: str) -> Lock | None:
     return _lock_from(events, _setting("ACCOUNT_LIMIT"))
 
 
+def locked_accounts(*, emails) -> set[str]:
+    """Which of these accounts are locked now: one query, for the members list."""
+    from django.db.models import Count
+
+    since = timezone.now() - window()
+    rows = (
+        LoginFailure.objects.filter(kind=LoginFailure.Kind.LOGIN, created_at__gt=since, username__in=list(emails))
+        .values("username")
+        .annotate(failures=Count("id"))
+        .filter(failures__gte=_setting("ACCOUNT_LIMIT"))
+    )
+    return {row["username"] for row in rows}
+
+
 def record(*, username: str | None, ip: str | None, kind: str = LoginFailure.Kind.LOGIN) -> None:
     now = timezone.now()
     # Rows that left the window count for nothing: drop them as new ones come in (an indexed range delete).

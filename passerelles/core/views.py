@@ -46,6 +46,12 @@ def organisation_home(request):
     return redirect("strategy:overview", org_slug=request.organisation.slug)
 
 
+def _member_list_context(organisation, form) -> dict:
+    members = list(selectors.membership_list(organisation=organisation))
+    locked = throttle.locked_accounts(emails=[m.user.email.lower() for m in members])
+    return {"members": members, "form": form, "locked": locked}
+
+
 @require_GET
 @require(permissions.can_manage_members)
 def member_list(request):
@@ -53,10 +59,7 @@ def member_list(request):
     return render(
         request,
         "core/member_list.html",
-        {
-            "members": selectors.membership_list(organisation=request.organisation),
-            "form": form,
-        },
+        _member_list_context(request.organisation, form),
     )
 
 
@@ -81,10 +84,7 @@ def member_invite(request):
     return render(
         request,
         "core/member_list.html",
-        {
-            "members": selectors.membership_list(organisation=request.organisation),
-            "form": form,
-        },
+        _member_list_context(request.organisation, form),
         status=422,
     )
 

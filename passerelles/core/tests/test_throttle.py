@@ -129,6 +129,8 @@ def test_admin_sees_the_lock_and_lifts_it_and_the_journal_says_so(world, client)
     lock(client, officer.email)
     admin = world.members[Role.ADMIN]
     client.force_login(admin)
+    listing = client.get(reverse("core:members", args=["alpha"])).content.decode()
+    assert listing.count("connexion bloquée") == 1
     page = client.get(reverse("core:member_edit", args=["alpha", membership.pk])).content.decode()
     assert "Connexion bloquée" in page and "Débloquer la connexion" in page
     response = client.post(reverse("core:member_unlock", args=["alpha", membership.pk]))
@@ -141,6 +143,7 @@ def test_admin_sees_the_lock_and_lifts_it_and_the_journal_says_so(world, client)
     assert officer.email in journal
     page = client.get(reverse("core:member_edit", args=["alpha", membership.pk])).content.decode()
     assert "Connexion bloquée" not in page
+    assert "connexion bloquée" not in client.get(reverse("core:members", args=["alpha"])).content.decode()
     client.logout()
     assert attempt(client, officer.email, PASSWORD).status_code == 302
 
