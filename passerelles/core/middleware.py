@@ -136,6 +136,12 @@ class SecurityHeadersMiddleware:
         return response
 
 
+def start_activity_clock(sender, request, user, **kwargs):
+    """At login, the idle clock starts: the first pages after it need no session write."""
+    if request is not None and hasattr(request, "session"):
+        request.session["last_activity"] = int(time.time())
+
+
 class IdleSessionMiddleware:
     """Log out a signed-in person idle for longer than `SESSION_IDLE_TIMEOUT` seconds.
 
@@ -163,6 +169,6 @@ class IdleSessionMiddleware:
                     current = urlsplit(request.headers.get("HX-Current-URL", "")).path or "/"
                     response["HX-Redirect"] = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': current})}"
                     return response
-            elif not isinstance(last, int) or now - last >= self.WRITE_EVERY:
+            elif not isinstance(last, int) or abs(now - last) >= self.WRITE_EVERY:
                 request.session["last_activity"] = now
         return self.get_response(request)

@@ -161,24 +161,25 @@ def test_an_idle_session_ends_with_a_message(world, client, settings):
 
 
 def test_the_last_activity_is_written_at_most_once_a_minute(world, client):
-    client.force_login(world.members[Role.OFFICER])
     overview = reverse("strategy:overview", args=["alpha"])
     with time_machine.travel(T0, tick=False) as clock:
-        client.get(overview)
+        client.force_login(world.members[Role.OFFICER])  # the clock starts at login
         first = client.session["last_activity"]
+        assert first == int(T0.timestamp())
         clock.shift(timedelta(seconds=30))
         client.get(overview)
+        clock.shift(timedelta(seconds=29))
+        client.get(overview)
         assert client.session["last_activity"] == first
-        clock.shift(timedelta(seconds=31))
+        clock.shift(timedelta(seconds=2))
         client.get(overview)
         assert client.session["last_activity"] == first + 61
 
 
 def test_an_idle_htmx_request_sends_the_whole_page_to_login(world, client):
-    client.force_login(world.members[Role.OFFICER])
     overview = reverse("strategy:overview", args=["alpha"])
     with time_machine.travel(T0, tick=False) as clock:
-        client.get(overview)
+        client.force_login(world.members[Role.OFFICER])
         clock.shift(timedelta(hours=2))
         response = client.get(overview, headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/alpha/x/"})
     assert response.status_code == 204
