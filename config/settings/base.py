@@ -31,6 +31,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CSP, Permissions-Policy, no-store on the back office and downloads (static files are served above it).
+    "passerelles.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "passerelles.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -38,6 +40,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "passerelles.core.middleware.IdleSessionMiddleware",  # after auth and messages: it logs out and says why
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -72,6 +75,16 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default under concurrent use: WAL lets readers run beside the writer; IMMEDIATE takes the write
+    # lock when a transaction begins, so two requests never deadlock upgrading a read lock ("database is locked"),
+    # they queue for up to `timeout` seconds instead. Requests are atomic, so SQLite serialises them: for many
+    # simultaneous users, use PostgreSQL (DATABASE_URL).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
@@ -82,6 +95,17 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "core.User"
+# Login throttling (core.throttle): failures counted per account and per address over a sliding window.
+LOGIN_THROTTLE = {
+    "WINDOW_SECONDS": int(env("LOGIN_THROTTLE_WINDOW", str(15 * 60))),
+    "ACCOUNT_LIMIT": int(env("LOGIN_THROTTLE_ACCOUNT_LIMIT", "5")),
+    "ADDRESS_LIMIT": int(env("LOGIN_THROTTLE_ADDRESS_LIMIT", "20")),
+}
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed, e.g. "127.0.0.1,10.0.0.0/8". Empty:
+# the client's address is the connection's (core.client_ip).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# A signed-in person idle for longer than this (seconds) is logged out (core.middleware.IdleSessionMiddleware).
+SESSION_IDLE_TIMEOUT = int(env("SESSION_IDLE_TIMEOUT", str(30 * 60)))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -139,7 +163,7 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+CSRF_COOKIE_HTTPONLY = True  # htmx reads the token from hx-headers on <body>, no script reads the cookie
 
 PAGE_SIZE = 25
 

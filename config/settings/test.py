@@ -1,5 +1,9 @@
+import os
+import tempfile
+from pathlib import Path
+
 from config.settings.base import *  # noqa: F401,F403
-from config.settings.base import BASE_DIR, STORAGES, TEMPLATES
+from config.settings.base import BASE_DIR, DATABASES, STORAGES, TEMPLATES
 
 DEBUG = False
 SECRET_KEY = "test-only-key"
@@ -15,3 +19,10 @@ TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "INVALID-VARIABLE[%s]"
 # Static files straight from the app folders: no collectstatic before the tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# SQLite tests run on a file, not in memory: the live server's threads then open their own connections as a real
+# server's would, so concurrency tests see "database is locked" if it can happen (an in-memory test database is one
+# shared connection). One file per test process, removed by the test runner at the end.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    TEST_DB_FILE = Path(tempfile.gettempdir()) / f"passerelles-test-{os.getpid()}.sqlite3"
+    DATABASES["default"]["TEST"] = {"NAME": str(TEST_DB_FILE)}

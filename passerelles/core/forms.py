@@ -29,8 +29,32 @@ def scoped(model, organisation):
 
 
 class EmailAuthenticationForm(AuthenticationForm):
+    """Login by email, throttled (`core.throttle`): a locked account or address is refused before any password check."""
+
+    locked_message = ""
+
     def clean_username(self):
         return (self.cleaned_data.get("username") or "").strip().lower()
+
+    def clean(self):
+        from passerelles.core import throttle
+        from passerelles.core.client_ip import client_ip
+
+        username = self.cleaned_data.get("username")
+        ip = client_ip(self.request) if self.request is not None else None
+        lock = throttle.login_lock(username=username, ip=ip)
+        if lock is not None:
+            self.locked_message = lock.message
+            raise forms.ValidationError(lock.message, code="locked")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            if username and self.cleaned_data.get("password"):
+                throttle.record(username=username, ip=ip)
+            raise
+        if username:
+            throttle.clear_account(username=username)
+        return cleaned
 
 
 class InviteMemberForm(forms.Form):

@@ -195,3 +195,44 @@ class Territory(OrgOwned):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LoginFailure(models.Model):
+    """One refused attempt (a wrong password, or a password-reset request), kept for the throttling window.
+
+    A database row rather than a cache counter: the default cache is per process, and the count must hold across
+    the workers of one server. Rows older than the window are useless and removed as new ones come in.
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("connexion")
+        RESET = "reset", _("mot de passe oublié")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.LOGIN)
+    username = models.CharField(max_length=254, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.username} {self.ip_address}"
+
+
+class AccountUnlock(OrgOwned):
+    """An organisation admin lifted the login lockout of one of its members: kept in the organisation's journal."""
+
+    email = models.EmailField(_("adresse électronique"))
+    user = models.ForeignKey(User, verbose_name=_("compte"), on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("date"), default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("déverrouillage de compte")
+        verbose_name_plural = _("déverrouillages de comptes")
+
+    def __str__(self) -> str:
+        return self.email

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from passerelles.core import permissions
 from passerelles.core.enums import Role
-from passerelles.core.models import Membership, Organisation, User
+from passerelles.core.models import AccountUnlock, Membership, Organisation, User
 
 
 def _set_password_url(user: User, base_url: str) -> str:
@@ -113,3 +113,23 @@ def directorate_save(*, organisation: Organisation, by: User, directorate=None, 
     directorate.full_clean()
     directorate.save()
     return directorate
+
+
+@transaction.atomic
+def account_unlock(*, membership: Membership, by: User | None) -> AccountUnlock:
+    """Clear the login failures of a member's account; the unlock is kept in the organisation's journal.
+
+    `by` is an admin of the membership's organisation (checked here too), or None for the platform operator's
+    management command.
+    """
+    from passerelles.core import throttle
+
+    organisation = membership.organisation
+    if by is not None and not permissions.can_manage_members(by, organisation):
+        raise PermissionDenied
+    user = membership.user
+    throttle.clear_account(username=user.email)
+    unlock = AccountUnlock(organisation=organisation, user=user, email=user.email)
+    unlock._history_user = by
+    unlock.save()
+    return unlock

@@ -27,4 +27,5 @@ urlpatterns = [
     path("<slug:org_slug>/membres/", views.member_list, name="members"),
     path("<slug:org_slug>/membres/inviter/", views.member_invite, name="member_invite"),
     path("<slug:org_slug>/membres/<int:pk>/", views.member_edit, name="member_edit"),
+    path("<slug:org_slug>/membres/<int:pk>/deverrouiller/", views.member_unlock, name="member_unlock"),
 ]

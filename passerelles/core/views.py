@@ -9,7 +9,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from passerelles.core import permissions, selectors, services
+from passerelles.core import permissions, selectors, services, throttle
 from passerelles.core.audit import audited_models, hidden_from, history_entries
 from passerelles.core.audit import journal as journal_entries
 from passerelles.core.forms import (
@@ -47,6 +47,12 @@ def organisation_home(request):
     return redirect("strategy:overview", org_slug=request.organisation.slug)
 
 
+def _member_list_context(organisation, form) -> dict:
+    members = list(selectors.membership_list(organisation=organisation))
+    locked = throttle.locked_accounts(emails=[m.user.email.lower() for m in members])
+    return {"members": members, "form": form, "locked": locked}
+
+
 @require_GET
 @require(permissions.can_manage_members)
 def member_list(request):
@@ -54,10 +60,7 @@ def member_list(request):
     return render(
         request,
         "core/member_list.html",
-        {
-            "members": selectors.membership_list(organisation=request.organisation),
-            "form": form,
-        },
+        _member_list_context(request.organisation, form),
     )
 
 
@@ -82,10 +85,7 @@ def member_invite(request):
     return render(
         request,
         "core/member_list.html",
-        {
-            "members": selectors.membership_list(organisation=request.organisation),
-            "form": form,
-        },
+        _member_list_context(request.organisation, form),
         status=422,
     )
 
@@ -105,7 +105,18 @@ def member_edit(request, pk):
             messages.success(request, _("Membre mis à jour."))
             return redirect("core:members", org_slug=request.organisation.slug)
     status = 422 if request.method == "POST" else 200
-    return render(request, "core/member_form.html", {"form": form, "membership": membership}, status=status)
+    context = {"form": form, "membership": membership, "lock": throttle.account_lock(email=membership.user.email)}
+    return render(request, "core/member_form.html", context, status=status)
+
+
+@require_POST
+@require(permissions.can_manage_members)
+def member_unlock(request, pk):
+    """Lift the login lockout of a member of this organisation (and of nobody else: the lookup is scoped)."""
+    membership = selectors.get_membership_or_404(request.organisation, pk)
+    services.account_unlock(membership=membership, by=request.user)
+    messages.success(request, _("Le compte %(email)s peut de nouveau se connecter.") % {"email": membership.user.email})
+    return redirect("core:member_edit", org_slug=request.organisation.slug, pk=membership.pk)
 
 
 # -- accounts (public pages opt out of the login requirement explicitly) ----------------------------
@@ -117,10 +128,28 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class PasswordResetView(auth_views.PasswordResetView):
+    """Throttled like the login (`core.throttle`, kind "reset"): per address and per email."""
+
+    def form_valid(self, form):
+        from passerelles.core import throttle
+        from passerelles.core.client_ip import client_ip
+        from passerelles.core.models import LoginFailure
+
+        email = form.cleaned_data["email"]
+        ip = client_ip(self.request)
+        lock = throttle.login_lock(username=email, ip=ip, kind=LoginFailure.Kind.RESET)
+        if lock is not None:
+            form.add_error(None, lock.reset_message)
+            return self.form_invalid(form)
+        throttle.record(username=email, ip=ip, kind=LoginFailure.Kind.RESET)
+        return super().form_valid(form)
+
+
 login_view = login_not_required(LoginView.as_view())
 logout_view = auth_views.LogoutView.as_view()
 password_reset = login_not_required(
-    auth_views.PasswordResetView.as_view(
+    PasswordResetView.as_view(
         template_name="core/password_reset.html",
         email_template_name="core/emails/password_reset.txt",
         subject_template_name="core/emails/password_reset_subject.txt",

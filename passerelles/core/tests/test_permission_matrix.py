@@ -30,6 +30,7 @@ EXPECTED = {
     "core:object_history": ("get", "history", ADMIN, 200),
     "core:member_invite": ("post", None, ADMIN, 422),
     "core:member_edit": ("get", "membership", ADMIN, 200),
+    "core:member_unlock": ("post", "membership", ADMIN, 302),
     "strategy:overview": ("get", None, ALL, 200),
     "strategy:documents": ("get", None, ALL, 200),
     "strategy:document_edit": ("get", "document", EDITORS, 200),
