@@ -10,6 +10,7 @@ from passerelles.actors import selectors, services
 from passerelles.actors.forms import ActorForm, DirectoryFilterForm, RejectForm
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
+from passerelles.core.idempotency import idempotent
 from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
 
 
@@ -112,6 +113,7 @@ def _form_view(request, actor=None):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_edit_actors)
+@idempotent
 def actor_create(request):
     return _form_view(request)
 

@@ -25,6 +25,7 @@ from passerelles.calls.forms.applications import (
 )
 from passerelles.calls.selectors import applications as selectors
 from passerelles.calls.services import applications as services
+from passerelles.core.idempotency import idempotent
 from passerelles.core.views_helpers import apply_errors, paginate
 
 
@@ -59,6 +60,7 @@ def applications(request):
 
 
 @require_http_methods(["GET", "POST"])
+@idempotent
 def start(request, call_pk):
     _require_applicant(request)
     call = selectors.get_published_call_or_404(call_pk)
@@ -228,6 +230,7 @@ def _targets(application):
 
 
 @require_http_methods(["GET", "POST"])
+@idempotent
 def attachments(request, pk):
     application = _own(request, pk)
     targets = _targets(application)
