@@ -1,11 +1,12 @@
-"""Every export of the platform, in every format it offers, downloaded on the CAECE demo.
+"""Every export of the platform, in every format it offers, downloaded on a populated organisation.
 
 `EXPORTS` is the registry: URL name -> (who downloads, URL args, formats). `test_registry_is_complete` walks the URL
 conf and reads each view's source (and the module helpers it calls): a view that reads `?format=`, writes a table
 or answers a file must be registered here, so a new export cannot ship untested.
 
-The demo is loaded once for the module inside a transaction that is rolled back at the end; each test runs in a
-savepoint inside it.
+The steering world, with one row in every exported list, is built once for the module inside a transaction that is
+rolled back at the end; each test runs in a savepoint inside it. (The CAECE demo was tried: loading it takes about a
+minute, and it leaves several lists empty.)
 """
 
 import csv

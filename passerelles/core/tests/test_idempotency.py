@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from passerelles.calls.models import Message
-from passerelles.calls.tests.factories import ApplicationFactory, CallFactory
+from passerelles.calls.tests.factories import ApplicationFactory, CallFactory, RequiredDocumentFactory
 from passerelles.core.enums import Role
 from passerelles.core.idempotency import FIELD, is_idempotent, new_token, purge_expired, token_is_valid
 from passerelles.core.models import SubmissionToken
@@ -237,3 +237,37 @@ def test_every_creation_form_has_a_token_and_a_second_post_creates_nothing(steer
     response = client.post(url, {FIELD: token})
     assert response.status_code == 302 and response["Location"] == "/premiere-reponse/"
     assert "Ce formulaire a déjà été envoyé." in _messages(response)
+
+
+def _outside(world, name):
+    """(user, page URL, POST URL) of a creation view outside an organisation's space."""
+    from passerelles.actors.tests.factories import ActorFactory
+    from passerelles.core.tests.factories import UserFactory
+
+    account = UserFactory(email="asso@example.org")
+    actor = ActorFactory(organisation=world.org, name="Les Amis de Kayes", account=account, founded_year=2010)
+    call = CallFactory(organisation=world.org)
+    RequiredDocumentFactory(call=call)  # the attachments page has one upload form per required document
+    if name == "public_actors:register":
+        url = reverse(name, args=[world.org.slug])
+        return None, url, url
+    if name == "applicant:start":
+        url = reverse(name, args=[call.pk])
+        return account, url, url
+    application = ApplicationFactory(call=call, actor=actor, applicant=account, submitted=name == "applicant:messages")
+    url = reverse(name, args=[application.pk])
+    return account, url, url
+
+
+@pytest.mark.parametrize("name", sorted(OUTSIDE))
+def test_creation_forms_outside_the_back_office_have_a_token_too(world, client, name):
+    user, page_url, post_url = _outside(world, name)
+    if user is not None:
+        client.force_login(user)
+    page = client.get(page_url)
+    assert page.status_code == 200
+    token = TOKEN.search(page.content.decode()).group(1)
+    assert token_is_valid(token, user)
+    SubmissionToken.objects.create(token=token, user=user, response_url="/premiere-reponse/")
+    response = client.post(post_url, {FIELD: token})
+    assert response.status_code == 302 and response["Location"] == "/premiere-reponse/"
