@@ -13,6 +13,7 @@ from passerelles.actors.accounts_forms import AccountInviteForm, DataRequestFilt
 from passerelles.actors.selectors_base import get_actor_or_404
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
+from passerelles.core.idempotency import idempotent
 from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
 
 EXPORT_FORMATS = {"csv", "xlsx"}
@@ -24,6 +25,7 @@ def _actor_url(request, actor) -> str:
 
 @require_POST
 @require(permissions.can_invite_actor_account)
+@idempotent
 def actor_account_invite(request, pk):
     actor = get_actor_or_404(request.organisation, pk)
     form = AccountInviteForm(request.POST)

@@ -21,6 +21,7 @@ from passerelles.actors.census_forms import (
 )
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
+from passerelles.core.idempotency import idempotent
 from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
 
 EXPORT_FORMATS = {"csv", "xlsx"}
@@ -111,6 +112,7 @@ def _campaign_form(request, campaign=None):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_edit_census)
+@idempotent
 def campaign_create(request):
     return _campaign_form(request)
 
@@ -221,6 +223,7 @@ def _meeting_form(request, *, campaign, meeting=None):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_edit_census)
+@idempotent
 def meeting_create(request, pk):
     return _meeting_form(request, campaign=selectors.get_campaign_or_404(request.organisation, pk))
 
@@ -274,6 +277,7 @@ def meeting_detail(request, pk):
 
 @require_POST
 @require(permissions.can_edit_census)
+@idempotent
 def finding_add_known(request, pk):
     meeting = selectors.get_meeting_or_404(request.organisation, pk)
     form = KnownActorForm(request.POST, organisation=request.organisation)
@@ -291,6 +295,7 @@ def finding_add_known(request, pk):
 
 @require_POST
 @require(permissions.can_edit_census)
+@idempotent
 def finding_add_new(request, pk):
     """Before creating, the likely duplicates are shown: link one of them, or create the new entry anyway."""
     meeting = selectors.get_meeting_or_404(request.organisation, pk)

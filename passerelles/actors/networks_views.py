@@ -20,6 +20,7 @@ from passerelles.actors.networks_forms import (
 )
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
+from passerelles.core.idempotency import idempotent
 from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
 
 EXPORT_FORMATS = {"csv", "xlsx"}
@@ -115,6 +116,7 @@ def _network_form(request, network=None):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_edit_networks)
+@idempotent
 def network_create(request):
     return _network_form(request)
 
@@ -234,6 +236,7 @@ def _criterion_form(request, criterion=None):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_edit_networks)
+@idempotent
 def network_criterion_create(request):
     return _criterion_form(request)
 

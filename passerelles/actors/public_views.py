@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from passerelles.actors import public_services as services
 from passerelles.actors.public_forms import PublicFilterForm, RegistrationForm
 from passerelles.core.exports import table_response
+from passerelles.core.idempotency import idempotent
 from passerelles.core.models import Organisation
 from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, safe_next
 
@@ -135,6 +136,7 @@ def _thanks_url(organisation, next_url: str) -> str:
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
+@idempotent
 def register(request, public_slug):
     organisation = _organisation(public_slug)
     # Coming from a call for projects: the account is then required, and its invitation leads back to the call.

@@ -10,6 +10,7 @@ from passerelles.actors import changes_selectors, changes_services, selectors, s
 from passerelles.actors.forms import ActorForm, DirectoryFilterForm, RejectForm
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
+from passerelles.core.idempotency import idempotent
 from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
 
 
@@ -113,6 +114,7 @@ def _form_view(request, actor=None):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_edit_actors)
+@idempotent
 def actor_create(request):
     return _form_view(request)
 

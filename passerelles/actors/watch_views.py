@@ -18,6 +18,7 @@ from passerelles.actors.watch_forms import (
 )
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
+from passerelles.core.idempotency import idempotent
 from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
 
 EXPORT_FORMATS = {"csv", "xlsx"}
@@ -95,6 +96,7 @@ def _item_form_view(request, item=None):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_edit_watch)
+@idempotent
 def item_create(request):
     return _item_form_view(request)
 
@@ -182,6 +184,7 @@ def _subscription_form_view(request, subscription=None):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_manage_watch_subscriptions)
+@idempotent
 def subscription_create(request):
     return _subscription_form_view(request)
 

@@ -1,10 +1,14 @@
 """Tabular exports shared by every list: CSV (UTF-8 with BOM, `,` or `;`) and XLSX."""
 
 import csv
+import datetime
 import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -15,9 +19,18 @@ CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# What a spreadsheet cell takes as it is; anything else (a lazy translation, an enum, a model) is written as text.
+_CELL_TYPES = (str, int, float, Decimal, datetime.date, datetime.time)
+
+
 def safe_cell(value):
     if value is None:
         return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        # openpyxl refuses aware datetimes: write the local (Paris) wall-clock time.
+        value = timezone.make_naive(value)
+    elif isinstance(value, Promise) or not isinstance(value, _CELL_TYPES):
+        value = str(value)
     if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
         return "'" + value
     return value

@@ -236,3 +236,23 @@ class AccountUnlock(OrgOwned):
 
     def __str__(self) -> str:
         return self.email
+
+
+class SubmissionToken(models.Model):
+    """A creation form's token, claimed by its first submission (see `core.idempotency`).
+
+    The unique token does the work: a second submission of the same rendered form (a double click, a resend after a
+    timeout) cannot claim it again, and is sent where the first one led instead of creating a second row.
+    """
+
+    token = models.CharField(max_length=128, unique=True)
+    user = models.ForeignKey("core.User", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    response_url = models.CharField(max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("jeton de formulaire")
+        verbose_name_plural = _("jetons de formulaire")
+
+    def __str__(self) -> str:
+        return self.token

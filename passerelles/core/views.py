@@ -19,6 +19,7 @@ from passerelles.core.forms import (
     MembershipForm,
     OrganisationForm,
 )
+from passerelles.core.idempotency import idempotent
 from passerelles.core.tenancy import get_for_org_or_404
 from passerelles.core.views_helpers import require, safe_next
 
@@ -66,6 +67,7 @@ def member_list(request):
 
 @require_POST
 @require(permissions.can_manage_members)
+@idempotent
 def member_invite(request):
     form = InviteMemberForm(request.POST, organisation=request.organisation)
     if form.is_valid():
@@ -243,6 +245,7 @@ def organisation_edit(request):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_edit_organisation)
+@idempotent
 def directorate_edit(request, pk=None):
     directorate = selectors.get_directorate_or_404(request.organisation, pk) if pk else None
     form = DirectorateForm(request.POST or None, instance=directorate, organisation=request.organisation)

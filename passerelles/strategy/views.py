@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from passerelles.core import permissions
 from passerelles.core.audit import history_entries
 from passerelles.core.exports import table_response
+from passerelles.core.idempotency import idempotent
 from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
 from passerelles.strategy import selectors, services
 from passerelles.strategy.enums import ACTION_TRANSITIONS
@@ -245,6 +246,7 @@ def action_status(request, pk):
 
 @require_POST
 @require(permissions.can_view_strategy)
+@idempotent
 def action_note(request, pk):
     action = selectors.get_action_or_404(request.organisation, pk)
     if not permissions.can_follow_up_action(request.user, action):
@@ -259,6 +261,7 @@ def action_note(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_edit_strategy)
+@idempotent
 def action_create(request):
     document = _document(request)
     if document is None or document.is_archived:

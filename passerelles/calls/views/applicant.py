@@ -26,6 +26,7 @@ from passerelles.calls.forms.applications import (
 from passerelles.calls.selectors import applications as selectors
 from passerelles.calls.services import applications as services
 from passerelles.core.files import serve_private_file
+from passerelles.core.idempotency import idempotent
 from passerelles.core.views_helpers import apply_errors, paginate
 
 
@@ -60,6 +61,7 @@ def applications(request):
 
 
 @require_http_methods(["GET", "POST"])
+@idempotent
 def start(request, call_pk):
     _require_applicant(request)
     call = selectors.get_published_call_or_404(call_pk)
@@ -230,6 +232,7 @@ def _targets(application):
 
 
 @require_http_methods(["GET", "POST"])
+@idempotent
 def attachments(request, pk):
     application = _own(request, pk)
     targets = _targets(application)

@@ -23,6 +23,7 @@ from passerelles.calls.selectors import calls as selectors
 from passerelles.calls.services import calls as services
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
+from passerelles.core.idempotency import idempotent
 from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
 
 EXPORT_FORMATS = {"csv", "xlsx"}
@@ -119,6 +120,7 @@ def _call_form(request, call=None):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_edit_calls)
+@idempotent
 def call_create(request):
     return _call_form(request)
 
@@ -221,6 +223,7 @@ def _part_delete(request, *, call, label, consequence, delete):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_edit_calls)
+@idempotent
 def question_create(request, pk):
     call = selectors.get_call_or_404(request.organisation, pk)
     return _part_form(

@@ -14,6 +14,7 @@ from passerelles.calls.models import SCORE_MAX
 from passerelles.calls.selectors import grants as selectors
 from passerelles.calls.services import committee as services
 from passerelles.core import permissions
+from passerelles.core.idempotency import idempotent
 from passerelles.core.views_helpers import apply_errors, require
 
 
@@ -35,6 +36,7 @@ def sessions(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_manage_committee)
+@idempotent
 def session_create(request, pk):
     call = selectors.get_call_or_404(request.organisation, pk)
     form = SessionForm(request.POST if request.method == "POST" else None)

@@ -26,6 +26,7 @@ from passerelles.calls.selectors import grants as selectors
 from passerelles.calls.services import grants as services
 from passerelles.core import permissions
 from passerelles.core.exports import table_response, write_csv
+from passerelles.core.idempotency import idempotent
 from passerelles.core.models import Organisation
 from passerelles.core.pdf import render_pdf
 from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
@@ -86,6 +87,7 @@ def grants_export(request):
 
 @require_POST
 @require(permissions.can_manage_grants)
+@idempotent
 def grant_create(request, pk):
     application = selectors.get_application_or_404(request.organisation, pk)
     form = GrantAwardForm(request.POST)
@@ -139,6 +141,7 @@ def grant_agreement(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_manage_grants)
+@idempotent
 def instalment_create(request, pk):
     grant = selectors.get_grant_or_404(request.organisation, pk)
     form = InstalmentForm(request.POST if request.method == "POST" else None)

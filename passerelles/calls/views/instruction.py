@@ -26,6 +26,7 @@ from passerelles.calls.services import instruction as services
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.files import serve_private_file
+from passerelles.core.idempotency import idempotent
 from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
 
 # -- the list and the export --------------------------------------------------------------------------------
@@ -214,6 +215,7 @@ def application_eligibility(request, pk):
 
 @require_POST
 @require(permissions.can_view_annotations)
+@idempotent
 def application_annotate(request, pk):
     return _post(
         request,
@@ -228,6 +230,7 @@ def application_annotate(request, pk):
 
 @require_POST
 @require(permissions.can_instruct_applications)
+@idempotent
 def application_message(request, pk):
     return _post(
         request,
@@ -242,6 +245,7 @@ def application_message(request, pk):
 
 @require_POST
 @require(permissions.can_instruct_applications)
+@idempotent
 def application_assign(request, pk):
     return _post(
         request,
@@ -272,6 +276,7 @@ def assignment_remove(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@idempotent
 def applicant_messages(request, pk):
     application = selectors.get_applicant_application_or_404(request.user, pk)
     if not permissions.can_edit_application(request.user, application):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
+from passerelles.core.idempotency import idempotent
 from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
 from passerelles.steering.forms.finance import (
     BudgetFilterForm,
@@ -122,6 +123,7 @@ def funder_list(request):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_edit_finance)
+@idempotent
 def funder_create(request):
     form = FunderForm(request.POST or None, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
@@ -185,6 +187,7 @@ def exchange_rate_list(request):
 
 @require_POST
 @require(permissions.can_edit_finance)
+@idempotent
 def exchange_rate_create(request):
     form = ExchangeRateForm(request.POST, organisation=request.organisation)
     if form.is_valid():
@@ -276,6 +279,7 @@ def _budget_url(request, project):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_edit_finance)
+@idempotent
 def budget_line_create(request, pk):
     project = _project(request, pk)
     form = BudgetLineForm(request.POST or None, organisation=request.organisation)
@@ -323,6 +327,7 @@ def budget_line_edit(request, pk, line_pk):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_edit_finance)
+@idempotent
 def transaction_create(request, pk):
     project = _project(request, pk)
     form = TransactionForm(request.POST or None, organisation=request.organisation)
@@ -346,6 +351,7 @@ def transaction_create(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_edit_finance)
+@idempotent
 def in_kind_create(request, pk):
     project = _project(request, pk)
     form = InKindForm(request.POST or None, organisation=request.organisation)
@@ -418,6 +424,7 @@ def _envelopes_url(request, year):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_edit_finance)
+@idempotent
 def envelope_create(request):
     form = EnvelopeForm(request.POST or None, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.files import serve_private_file
+from passerelles.core.idempotency import idempotent
 from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
 from passerelles.steering.enums import MISSIONS_PER_YEAR_TARGET, FollowUpStatus
 from passerelles.steering.forms.monitoring import (
@@ -128,6 +129,7 @@ def _mission_form(request, mission=None):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_edit_steering)
+@idempotent
 def mission_create(request):
     return _mission_form(request)
 
@@ -158,6 +160,7 @@ def mission(request, pk):
 
 @require_POST
 @require(permissions.can_edit_steering)
+@idempotent
 def mission_follow_up_create(request, pk):
     mission = selectors.get_mission_or_404(request.organisation, pk)
     form = FollowUpForm(request.POST, organisation=request.organisation)
@@ -248,6 +251,7 @@ def _evaluation_form(request, evaluation=None):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_edit_steering)
+@idempotent
 def evaluation_create(request):
     return _evaluation_form(request)
 
@@ -289,6 +293,7 @@ def evaluation_report(request, pk):
 
 @require_POST
 @require(permissions.can_edit_steering)
+@idempotent
 def evaluation_follow_up_create(request, pk):
     evaluation = selectors.get_evaluation_or_404(request.organisation, pk)
     form = FollowUpForm(request.POST, organisation=request.organisation)
@@ -338,6 +343,7 @@ def lessons_export(request):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_edit_steering)
+@idempotent
 def lesson_create(request):
     org = request.organisation
     form = LessonForm(request.POST or None, organisation=org, user=request.user)

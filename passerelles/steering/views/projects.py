@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.files import serve_private_file
+from passerelles.core.idempotency import idempotent
 from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
 from passerelles.steering.forms.projects import (
     AnnualPlanFilterForm,
@@ -121,6 +122,7 @@ def programme_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_edit_steering)
+@idempotent
 def programme_create(request):
     form = ProgrammeForm(request.POST or None, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
@@ -199,6 +201,7 @@ def annual_plans_export(request):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_edit_steering)
+@idempotent
 def annual_plan_create(request):
     form = AnnualPlanForm(request.POST or None, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
@@ -274,6 +277,7 @@ def annual_plan_export(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_edit_steering)
+@idempotent
 def annual_plan_item_create(request, pk):
     plan = selectors.get_annual_plan_or_404(request.organisation, pk)
     form = PlanItemForm(request.POST or None, plan=plan)
@@ -423,6 +427,7 @@ def _save_project(request, form, project=None):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_edit_steering)
+@idempotent
 def project_create(request):
     form = ProjectForm(request.POST or None, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
@@ -469,6 +474,7 @@ def _sub_form_page(request, project, form, *, title, save):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_view_projects)
+@idempotent
 def participant_create(request, pk):
     project = _project(request, pk, edit=True)
     form = ParticipantForm(request.POST or None)
@@ -493,6 +499,7 @@ def participant_delete(request, pk, participant_pk):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_view_projects)
+@idempotent
 def project_directorate_create(request, pk):
     project = _project(request, pk, edit=True)
     form = ProjectDirectorateForm(request.POST or None, organisation=request.organisation)
@@ -535,6 +542,7 @@ def project_sectors(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_view_projects)
+@idempotent
 def project_document_create(request, pk):
     project = _project(request, pk, edit=True)
     form = ProjectDocumentForm(request.POST or None, request.FILES or None)

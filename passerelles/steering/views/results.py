@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.files import serve_private_file
+from passerelles.core.idempotency import idempotent
 from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
 from passerelles.steering.enums import PERIOD_TRANSITIONS, MeasuredOn, PeriodStatus
 from passerelles.steering.forms.results import (
@@ -111,6 +112,7 @@ def project_results(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_view_projects)
+@idempotent
 def result_create(request, project_pk):
     project = _editable_project(request, project_pk)
     form = ResultForm(request.POST or None)
@@ -158,6 +160,7 @@ def result_delete(request, project_pk, pk):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_view_projects)
+@idempotent
 def indicator_create(request, project_pk, result_pk):
     project = _editable_project(request, project_pk)
     result = selectors.get_result_or_404(request.organisation, result_pk, project=project)
@@ -206,6 +209,7 @@ def indicator_delete(request, project_pk, pk):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_view_projects)
+@idempotent
 def period_create(request, project_pk, indicator_pk):
     project = _editable_project(request, project_pk)
     indicator = selectors.get_indicator_or_404(request.organisation, indicator_pk, project=project)
@@ -257,6 +261,7 @@ def period_delete(request, project_pk, pk):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_view_projects)
+@idempotent
 def disaggregation_create(request, project_pk, indicator_pk):
     project = _editable_project(request, project_pk)
     indicator = selectors.get_indicator_or_404(request.organisation, indicator_pk, project=project)
@@ -421,6 +426,7 @@ def period_return(request, project_pk, pk):
 
 @require_POST
 @require(permissions.can_view_projects)
+@idempotent
 def period_evidence_create(request, project_pk, pk):
     project, period = _period_for_values(request, project_pk, pk, permissions.can_enter_results)
     form = EvidenceForm(request.POST, request.FILES)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
+from passerelles.core.idempotency import idempotent
 from passerelles.core.views_helpers import paginate, querystring_without, require
 from passerelles.steering.forms.reviews import AlignmentFilterForm, ReviewFormSet
 from passerelles.steering.selectors import reviews as selectors
@@ -43,6 +44,7 @@ def project_reviews(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_review_alignment)
+@idempotent
 def review_create(request, pk):
     project = get_project_or_404(request.organisation, pk, user=request.user)
     document = selectors.adopted_document(organisation=request.organisation)
