@@ -77,6 +77,7 @@ NOT_EXPORTS = {
     "actors:import_template",  # the empty CSV template of the import: a header and no row
     "applicant:attachment",
     "calls:application_attachment",
+    "public_logo",  # a public logo file, not a list (core/tests/test_private_files.py)
     "steering:period_evidence_download",
     "steering:exchange_rate_create",  # POST only: it re-renders the rates page (with its export helper) on error
 }

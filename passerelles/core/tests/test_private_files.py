@@ -32,6 +32,11 @@ def _args(builder, steering):
     return [arg.pk if hasattr(arg, "pk") else arg for arg in (args if isinstance(args, list) else [args])]
 
 
+def _cache_control(response) -> set[str]:
+    """The directives of Cache-Control (the security middleware may add its own to the view's)."""
+    return {part.strip() for part in response["Cache-Control"].split(",")}
+
+
 @pytest.mark.parametrize("name", sorted(DOWNLOADS))
 def test_every_download_view_with_every_role_another_org_and_anonymous(steering, client, name):
     builder, allowed, content = DOWNLOADS[name]
@@ -45,7 +50,7 @@ def test_every_download_view_with_every_role_another_org_and_anonymous(steering,
             assert body and (content is None or body == content)
             assert response["Content-Disposition"].startswith("attachment; filename")
             assert response["X-Content-Type-Options"] == "nosniff"
-            assert response["Cache-Control"] == "private, no-store"
+            assert {"private", "no-store"} <= _cache_control(response)
         else:
             assert response.status_code in {403, 404}, (role, response.status_code)
     client.force_login(steering.world.outsider)
@@ -140,7 +145,7 @@ def test_nginx_gets_an_internal_redirect_and_python_does_not_read_the_file(steer
     assert response.status_code == 200 and response.content == b""
     assert response["X-Accel-Redirect"] == f"/_private-media/{evidence.file.name}"
     assert response["Content-Disposition"].startswith("attachment")
-    assert response["X-Content-Type-Options"] == "nosniff" and response["Cache-Control"] == "private, no-store"
+    assert response["X-Content-Type-Options"] == "nosniff" and {"private", "no-store"} <= _cache_control(response)
     settings.PRIVATE_MEDIA_SERVER = "apache"
     client.logout()
     response, evidence = _evidence_response(steering, client)
@@ -175,7 +180,7 @@ def test_signed_url_storages_get_a_short_lived_redirect(settings, rf):
     )
     assert response.status_code == 302
     assert response["Location"].startswith("https://objects.example.org/prive/evidence/1/abc.pdf?X-Amz-Expires=30")
-    assert response["Cache-Control"] == "private, no-store"
+    assert {"private", "no-store"} <= _cache_control(response)
     ((name, parameters, expire),) = storage.calls
     assert expire == 30 and parameters["ResponseContentType"] == "x/y"
     disposition = parameters["ResponseContentDisposition"]
