@@ -283,3 +283,18 @@ def test_review_page_queries_do_not_grow_with_the_dossier(world, login, dossier,
     assert len(response.context["file"]["attachments"]) == 13
     assert "piece11.pdf" in response.content.decode()
     assert small == large
+
+
+def test_the_reviewer_download_leaves_like_every_private_file(world, login, dossier, settings):
+    """Through core.files.serve_private_file: with nginx, an internal redirect and not a byte read by Python."""
+    settings.PRIVATE_MEDIA_SERVER = "nginx"
+    settings.PRIVATE_MEDIA_ACCEL_PREFIX = "/_private-media/"
+    assignment, submitted = dossier["assignment"], dossier["submitted"]
+    client = login(world.members[Role.REVIEWER])
+    assert client.get(_download_url(world, assignment, submitted)).status_code == 403  # not declared yet
+    client.post(_url(world, "calls:review_declare", assignment.pk), {"has_conflict": "no"})
+    response = client.get(_download_url(world, assignment, submitted))
+    assert response.status_code == 200
+    assert response["X-Accel-Redirect"] == "/_private-media/" + submitted.file.name
+    assert response.content == b""
+    assert "statuts.pdf" in response["Content-Disposition"]

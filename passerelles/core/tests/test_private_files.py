@@ -210,3 +210,18 @@ def test_a_hostile_display_name_cannot_break_the_header(steering, client):
     )
     assert response.status_code == 200 and "Set-Cookie" not in response.headers
     assert "\n" not in response["Content-Disposition"] and "\r" not in response["Content-Disposition"]
+
+
+# Every view that hands out a private file, and where its permission matrix is tested. A new one must be added here.
+TESTED_ELSEWHERE = {
+    "applicant:attachment": "calls/tests/test_applicant_views.py (the applicant's own files only)",
+    "calls:review_attachment": "calls/tests/test_reviews_reading.py (the assigned reviewer, after declaring)",
+}
+
+
+def test_every_view_serving_a_private_file_is_listed():
+    from passerelles.core.tests.test_every_export import _source_with_helpers, _views
+
+    serving = {name for name, view in _views() if "serve_private_file(" in _source_with_helpers(view)}
+    assert serving == set(DOWNLOADS) | set(TESTED_ELSEWHERE)
+
