@@ -107,7 +107,7 @@ def member_edit(request, pk):
             messages.success(request, _("Membre mis à jour."))
             return redirect("core:members", org_slug=request.organisation.slug)
     status = 422 if request.method == "POST" else 200
-    context = {"form": form, "membership": membership, "lock": throttle.account_lock(email=membership.user.email)}
+    context = {"form": form, "member": membership, "lock": throttle.account_lock(email=membership.user.email)}
     return render(request, "core/member_form.html", context, status=status)
 
 

@@ -169,6 +169,15 @@ def test_admin_changes_a_role_and_deactivates(world, admin):
     assert not membership.is_active
 
 
+def test_the_header_keeps_the_signed_in_admins_role_on_a_members_page(world, admin):
+    """The edited member's role must not replace the admin's own in the page header."""
+    membership = world.org.memberships.get(user=world.members[Role.REVIEWER])
+    response = admin.get(reverse("core:member_edit", args=["alpha", membership.pk]))
+    header = response.content.decode().split('class="site-header__user"', 1)[1].split("</span></span>", 1)[0]
+    assert str(Role.ADMIN.label) in header and str(Role.REVIEWER.label) not in header
+    assert response.context["member"] == membership
+
+
 def test_last_admin_cannot_demote_themselves(world, admin):
     membership = world.org.memberships.get(user=world.members[Role.ADMIN])
     url = reverse("core:member_edit", args=["alpha", membership.pk])
