@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors.enums import DataRequestKind, Theme
+from passerelles.actors.forms.public import DESCRIPTION_MAX, CountriesField
 from passerelles.actors.models import Actor
-from passerelles.actors.public_forms import DESCRIPTION_MAX, CountriesField
 from passerelles.actors.validators import normalise_siret
 from passerelles.core.forms import limit_length
 

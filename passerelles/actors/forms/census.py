@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from passerelles.actors import census_selectors
 from passerelles.actors.enums import ActorKind, MeetingScope, Theme
 from passerelles.actors.models import Actor, CensusCampaign, CensusMeeting
+from passerelles.actors.selectors import census as census_selectors
 from passerelles.actors.validators import normalise_siret, validate_siret
 from passerelles.core.forms import DateInput, limit_length
 from passerelles.core.tenancy import for_org

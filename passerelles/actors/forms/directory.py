@@ -3,9 +3,9 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from passerelles.actors import selectors
 from passerelles.actors.enums import ActorKind, ModerationStatus, Theme
 from passerelles.actors.models import Actor
+from passerelles.actors.selectors import directory as selectors
 from passerelles.actors.validators import normalise_siret
 from passerelles.core.forms import limit_length
 

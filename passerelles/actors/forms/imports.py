@@ -2,8 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from passerelles.actors import import_services
-from passerelles.actors.import_services import CREATE, REJECT, UPDATE
+from passerelles.actors.services import imports as import_services
+from passerelles.actors.services.imports import CREATE, REJECT, UPDATE
 
 
 class ImportForm(forms.Form):

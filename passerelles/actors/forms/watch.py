@@ -3,9 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from passerelles.actors import watch_selectors as selectors
 from passerelles.actors.enums import SubscriberKind, Theme
 from passerelles.actors.models import WatchItem, WatchSubscription
+from passerelles.actors.selectors import watch as selectors
 from passerelles.core.forms import DateInput, limit_length
 
 SUMMARY_MAX = 5_000

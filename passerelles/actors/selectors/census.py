@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from passerelles.actors.matrix_selectors import normalise
 from passerelles.actors.models import Actor, CensusCampaign, CensusFinding, CensusMeeting
-from passerelles.actors.search import search_actors
+from passerelles.actors.selectors.matrix import normalise
+from passerelles.actors.selectors.search import search_actors
 from passerelles.core.enums import TerritoryKind
 from passerelles.core.models import Directorate, Territory
 from passerelles.core.tenancy import for_org, get_for_org_or_404
@@ -153,7 +153,7 @@ def known_actor_candidates(*, meeting: CensusMeeting, text: str) -> list[Actor]:
 def likely_duplicates(*, organisation, name: str, commune: str = "", siret: str = "") -> list[Actor]:
     """Existing actors with the same SIRET, or the same normalised name in the same commune.
 
-    The same rule as the duplicates page (`matrix_selectors.duplicate_pairs`). One query on a few columns.
+    The same rule as the duplicates page (`selectors.matrix.duplicate_pairs`). One query on a few columns.
     """
     wanted_name, wanted_commune = normalise(name), normalise(commune)
     condition = Q(siret=siret) if siret else Q(pk__in=[])

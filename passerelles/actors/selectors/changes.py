@@ -3,9 +3,9 @@
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from passerelles.actors.changes_services import MODERATED_FIELDS
 from passerelles.actors.enums import ChangeRequestStatus, Theme
 from passerelles.actors.models import Actor, ActorChangeRequest
+from passerelles.actors.services.changes import MODERATED_FIELDS
 from passerelles.core.tenancy import for_org, get_for_org_or_404
 
 

@@ -4,7 +4,7 @@ from django.db.models import Prefetch, QuerySet
 
 from passerelles.actors.enums import ModerationStatus
 from passerelles.actors.models import Actor
-from passerelles.actors.search import search_actors
+from passerelles.actors.selectors.search import search_actors
 from passerelles.core.models import Territory
 from passerelles.core.tenancy import for_org, get_for_org_or_404
 

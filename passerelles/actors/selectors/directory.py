@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from passerelles.actors.enums import ModerationStatus
 from passerelles.actors.models import Actor, ActorLink
-from passerelles.actors.selectors_base import filter_actors, get_actor_or_404
+from passerelles.actors.selectors.common import filter_actors, get_actor_or_404
 from passerelles.core.enums import TerritoryKind
 from passerelles.core.models import Territory
 from passerelles.core.tenancy import for_org, get_for_org_or_404

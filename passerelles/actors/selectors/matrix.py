@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from passerelles.actors.enums import ModerationStatus, Theme
 from passerelles.actors.models import Actor
-from passerelles.actors.selectors import partner_territories
+from passerelles.actors.selectors.directory import partner_territories
 from passerelles.core.tenancy import for_org
 
 NAMES_PER_THEME = 50

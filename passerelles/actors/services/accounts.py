@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from passerelles.actors.accounts_selectors import own_actors, personal_data
 from passerelles.actors.enums import DataRequestKind, ModerationStatus
 from passerelles.actors.models import Actor, PersonalDataRequest
-from passerelles.actors.services import _apply_consent
+from passerelles.actors.selectors.accounts import own_actors, personal_data
+from passerelles.actors.services.directory import _apply_consent
 from passerelles.core import permissions
 from passerelles.core.services import _set_password_url
 
@@ -142,7 +142,7 @@ def own_actor_update(*, actor: Actor, user, contact_consent: bool = False, **fie
     _check(permissions.can_edit_own_actor(user, actor))
     if actor.moderation_status == ModerationStatus.APPROVED:
         # Published: the public version stays until an officer approves the change (contact and consent at once).
-        from passerelles.actors.changes_services import actor_propose_change
+        from passerelles.actors.services.changes import actor_propose_change
 
         actor_propose_change(actor=actor, user=user, contact_consent=contact_consent, **fields)
         return actor

@@ -227,7 +227,7 @@ def finding_add_new(
     """An actor the authority did not know: its entry is created, approved (the staff are the moderators) but not
     public, since no consent to publish was collected; it stands where the meeting was held.
 
-    The likely duplicates are looked for by the caller beforehand (`census_selectors.likely_duplicates`): one
+    The likely duplicates are looked for by the caller beforehand (`selectors.census.likely_duplicates`): one
     created anyway shows on the duplicates page for merging.
     """
     _check(user, meeting.organisation)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from passerelles.actors.enums import ChangeRequestStatus, ModerationStatus
 from passerelles.actors.models import Actor, ActorChangeRequest
-from passerelles.actors.services import _apply_consent
+from passerelles.actors.services.directory import _apply_consent
 from passerelles.core import permissions
 
 # What the public sees or what identifies the structure: reviewed before it replaces the published version.
@@ -64,7 +64,7 @@ def actor_propose_change(*, actor: Actor, user, contact_consent: bool = False, *
     """Record what the account wants changed in its approved entry; returns the pending request (None if the
     edit changes nothing that needs moderation, in which case a pending request is withdrawn).
 
-    Called by `accounts_services.own_actor_update` inside its transaction, on the locked row.
+    Called by `services.accounts.own_actor_update` inside its transaction, on the locked row.
     """
     _check(permissions.can_edit_own_actor(user, actor))
     if actor.moderation_status != ModerationStatus.APPROVED:

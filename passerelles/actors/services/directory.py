@@ -97,7 +97,7 @@ def _moderate(actor: Actor, user, status: str, message: str) -> Actor:
 @transaction.atomic
 def actor_approve(*, actor: Actor, user, base_url: str | None = None) -> Actor:
     """Publish the entry; an account asked for on the registration form is then invited (mail on commit)."""
-    from passerelles.actors.accounts_services import invite_requested_account
+    from passerelles.actors.services.accounts import invite_requested_account
 
     actor = _moderate(actor, user, ModerationStatus.APPROVED, "")
     if actor.account_request_email:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from passerelles.actors.enums import ModerationStatus, Theme
 from passerelles.actors.models import Actor
-from passerelles.actors.selectors_base import filter_actors, public_actors
+from passerelles.actors.selectors.common import filter_actors, public_actors
 
 # The only fields the public side ever reads: a contact field can not leak through a template or a feature.
 PUBLIC_FIELDS = (

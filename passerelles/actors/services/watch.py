@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from passerelles.actors import watch_selectors as selectors
 from passerelles.actors.enums import SubscriberKind
 from passerelles.actors.models import Network, WatchDigest, WatchItem, WatchSubscription
+from passerelles.actors.selectors import watch as selectors
 from passerelles.core import permissions
 from passerelles.core.models import Directorate, Territory
 

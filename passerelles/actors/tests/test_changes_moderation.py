@@ -8,9 +8,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from passerelles.actors import changes_services
 from passerelles.actors.enums import ChangeRequestStatus, ModerationStatus
 from passerelles.actors.models import Actor, ActorChangeRequest
+from passerelles.actors.services import changes as changes_services
 from passerelles.actors.tests.factories import ActorFactory
 from passerelles.core.enums import Role
 

@@ -56,7 +56,7 @@ def test_directory_and_geojson_queries_do_not_grow(world, client):
 
 
 def test_neighbours_take_one_query(world, django_assert_num_queries):
-    from passerelles.actors.selectors import similar_actors
+    from passerelles.actors.selectors.directory import similar_actors
     from passerelles.actors.tests.factories import ActorFactory
 
     territory = TerritoryFactory(organisation=world.org)

@@ -1,9 +1,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from passerelles.actors import services
 from passerelles.actors.enums import ActorKind, ModerationStatus
 from passerelles.actors.models import Actor
+from passerelles.actors.services import directory as services
 from passerelles.actors.tests.factories import ActorFactory
 from passerelles.core.enums import Role
 from passerelles.core.tests.factories import TerritoryFactory

@@ -7,8 +7,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from passerelles.actors.enums import ModerationStatus
-from passerelles.actors.import_services import COLUMNS, import_actors
 from passerelles.actors.models import Actor
+from passerelles.actors.services.imports import COLUMNS, import_actors
 from passerelles.actors.tests.factories import ActorFactory
 from passerelles.core.enums import Role
 

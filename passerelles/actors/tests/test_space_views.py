@@ -83,7 +83,7 @@ def test_anonymous_is_sent_to_login(world, entry, client):
 
 
 def test_edit_own_entry_records_history_with_the_user(world, client, account, entry):
-    # An entry still waiting for its first moderation is edited directly (a published one: see test_changes.py).
+    # An entry still waiting for its first moderation is edited directly (a published one: test_changes_moderation.py).
     entry.moderation_status = ModerationStatus.PENDING
     entry.save()
     client.force_login(account)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from passerelles.actors import accounts_views as views
+from passerelles.actors.views import accounts as views
 
 urlpatterns = [
     path("<int:pk>/compte/", views.actor_account_invite, name="actor_account_invite"),

@@ -1,8 +1,8 @@
-from django.urls import include, path
+"""The back-office directory of actors and its moderation, at the root of `<org>/acteurs/`."""
 
-from passerelles.actors import views
+from django.urls import path
 
-app_name = "actors"
+from passerelles.actors.views import directory as views
 
 urlpatterns = [
     path("", views.directory, name="directory"),
@@ -15,10 +15,4 @@ urlpatterns = [
     path("<int:pk>/refuser/", views.actor_reject, name="actor_reject"),
     path("moderation/modifications/<int:pk>/accepter/", views.change_approve, name="change_approve"),
     path("moderation/modifications/<int:pk>/refuser/", views.change_reject, name="change_reject"),
-    path("import/", include("passerelles.actors.import_urls")),
-    path("", include("passerelles.actors.matrix_urls")),
-    path("", include("passerelles.actors.accounts_urls")),
-    path("recensement/", include("passerelles.actors.census_urls")),
-    path("reseaux/", include("passerelles.actors.networks_urls")),
-    path("veille/", include("passerelles.actors.watch_urls")),
 ]

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from passerelles.actors import matrix_views
+from passerelles.actors.views import matrix as views
 
 urlpatterns = [
-    path("qui-fait-quoi/", matrix_views.matrix, name="matrix"),
-    path("qui-fait-quoi/export/", matrix_views.matrix_export, name="matrix_export"),
-    path("doublons/", matrix_views.duplicates, name="duplicates"),
-    path("doublons/export/", matrix_views.duplicates_export, name="duplicates_export"),
-    path("doublons/<int:first>/<int:second>/fusionner/", matrix_views.merge, name="merge"),
+    path("qui-fait-quoi/", views.matrix, name="matrix"),
+    path("qui-fait-quoi/export/", views.matrix_export, name="matrix_export"),
+    path("doublons/", views.duplicates, name="duplicates"),
+    path("doublons/export/", views.duplicates_export, name="duplicates_export"),
+    path("doublons/<int:first>/<int:second>/fusionner/", views.merge, name="merge"),
 ]

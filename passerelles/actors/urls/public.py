@@ -1,12 +1,16 @@
-"""Public pages of the actors, mounted at `public/<slug:public_slug>/acteurs/`: no login, no organisation slug."""
+"""The public pages of the actors app, mounted at `public/`: no login, no organisation slug.
 
-from django.urls import path
+- `<slug:public_slug>/acteurs/` (namespace `public_actors`): an organisation's public directory, map, embed and
+  self-registration (the `public` area);
+- `veille/` (namespace `watch_public`): the one-click unsubscribe from the watch digest (the `watch` area).
+"""
 
-from passerelles.actors import public_views as views
+from django.urls import include, path
 
-app_name = "public_actors"
+from passerelles.actors.urls import watch
+from passerelles.actors.views import public as views
 
-urlpatterns = [
+public_urlpatterns = [
     path("", views.directory, name="directory"),
     path("export/", views.export, name="export"),
     path("carte/", views.map_view, name="map"),
@@ -14,4 +18,9 @@ urlpatterns = [
     path("carte/acteurs.geojson", views.geojson, name="geojson"),
     path("inscription/", views.register, name="register"),
     path("inscription/merci/", views.thanks, name="thanks"),
+]
+
+urlpatterns = [
+    path("<slug:public_slug>/acteurs/", include((public_urlpatterns, "public_actors"))),
+    path("veille/", include((watch.public_urlpatterns, "watch_public"))),
 ]

@@ -1,8 +1,9 @@
-"""The space of an actor's account, mounted at `comptes/acteur/`: no membership, only its own entries."""
+"""The space of an actor's account, mounted at `comptes/acteur/` (namespace `actor_space`): no membership, only its
+own entries. Its audience holds this one area."""
 
 from django.urls import path
 
-from passerelles.actors import space_views as views
+from passerelles.actors.views import space as views
 
 app_name = "actor_space"
 

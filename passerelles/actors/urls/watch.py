@@ -1,8 +1,9 @@
-"""The watch on networks (P3.8), mounted at `<org>/acteurs/veille/` in the `actors` namespace."""
+"""The watch on networks (P3.8): `urlpatterns` at `<org>/acteurs/veille/` in the `actors` namespace (back office),
+`public_urlpatterns` at `public/veille/` in the `watch_public` namespace (see `urls.public`)."""
 
 from django.urls import path
 
-from passerelles.actors import watch_views as views
+from passerelles.actors.views import watch as views
 
 urlpatterns = [
     path("", views.items, name="watch"),
@@ -16,4 +17,8 @@ urlpatterns = [
     path("abonnements/<int:pk>/modifier/", views.subscription_edit, name="watch_subscription_edit"),
     path("abonnements/<int:pk>/activer/", views.subscription_toggle, name="watch_subscription_toggle"),
     path("abonnements/<int:pk>/apercu/", views.subscription_preview, name="watch_subscription_preview"),
+]
+
+public_urlpatterns = [
+    path("desabonnement/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from passerelles.actors import accounts_selectors, accounts_services
-from passerelles.actors.accounts_forms import AccountInviteForm, DataRequestFilterForm
-from passerelles.actors.selectors_base import get_actor_or_404
+from passerelles.actors.forms.accounts import AccountInviteForm, DataRequestFilterForm
+from passerelles.actors.selectors import accounts as accounts_selectors
+from passerelles.actors.selectors.common import get_actor_or_404
+from passerelles.actors.services import accounts as accounts_services
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.idempotency import idempotent

@@ -1,4 +1,4 @@
-"""Census campaigns (actions P5.1 and P5.2): thin views over census_selectors and census_services."""
+"""Census campaigns (actions P5.1 and P5.2): thin views over `selectors.census` and `services.census`."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,9 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from passerelles.actors import census_selectors as selectors
-from passerelles.actors import census_services as services
-from passerelles.actors.census_forms import (
+from passerelles.actors.forms.census import (
     CampaignFilterForm,
     CampaignForm,
     KnownActorForm,
@@ -19,6 +17,8 @@ from passerelles.actors.census_forms import (
     MeetingForm,
     NewActorForm,
 )
+from passerelles.actors.selectors import census as selectors
+from passerelles.actors.services import census as services
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.idempotency import idempotent

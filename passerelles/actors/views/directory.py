@@ -6,8 +6,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from passerelles.actors import changes_selectors, changes_services, selectors, services
-from passerelles.actors.forms import ActorForm, DirectoryFilterForm, RejectForm
+from passerelles.actors.forms.directory import ActorForm, DirectoryFilterForm, RejectForm
+from passerelles.actors.selectors import changes as changes_selectors
+from passerelles.actors.selectors import directory as selectors
+from passerelles.actors.services import changes as changes_services
+from passerelles.actors.services import directory as services
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.idempotency import idempotent
@@ -39,7 +42,7 @@ def directory(request):
         "can_moderate": permissions.can_moderate_actors(request.user, request.organisation),
     }
     template = (
-        "actors/backoffice/includes/_directory_results.html" if request.htmx else "actors/backoffice/directory.html"
+        "actors/directory/includes/_directory_results.html" if request.htmx else "actors/directory/directory.html"
     )
     return render(request, template, context)
 
@@ -90,7 +93,7 @@ def actor_detail(request, pk):
             "pending_change": changes_selectors.pending_change(context["actor"]),
         }
     )
-    return render(request, "actors/backoffice/actor_detail.html", context)
+    return render(request, "actors/directory/actor_detail.html", context)
 
 
 def _form_view(request, actor=None):
@@ -108,8 +111,8 @@ def _form_view(request, actor=None):
             else:
                 messages.success(request, _("Fiche de l'acteur enregistrée."))
                 return redirect(_org_url(request, "actors:actor", saved.pk))
-        return render(request, "actors/backoffice/actor_form.html", {"form": form, "actor": actor}, status=422)
-    return render(request, "actors/backoffice/actor_form.html", {"form": form, "actor": actor})
+        return render(request, "actors/directory/actor_form.html", {"form": form, "actor": actor}, status=422)
+    return render(request, "actors/directory/actor_form.html", {"form": form, "actor": actor})
 
 
 @require_http_methods(["GET", "POST"])
@@ -147,7 +150,7 @@ def _moderation_page(request, *, reject_forms=None, change_forms=None, status=20
         "changes": changes,
         "querystring": querystring_without(request, "page"),
     }
-    return render(request, "actors/backoffice/moderation.html", context, status=status)
+    return render(request, "actors/directory/moderation.html", context, status=status)
 
 
 @require_GET

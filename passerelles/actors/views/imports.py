@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from passerelles.actors import import_services
-from passerelles.actors.import_forms import ImportForm, ReportFilterForm
+from passerelles.actors.forms.imports import ImportForm, ReportFilterForm
+from passerelles.actors.services import imports as import_services
 from passerelles.core import permissions
 from passerelles.core.exports import table_response, write_csv
 from passerelles.core.views_helpers import paginate, querystring_without, require
@@ -50,8 +50,8 @@ def import_upload(request):
                 "rows": form.rows,
             }
             return redirect(_org_url(request, "actors:import_report"))
-        return render(request, "actors/import/upload.html", {"form": form}, status=422)
-    return render(request, "actors/import/upload.html", {"form": form, "pending": _pending(request)})
+        return render(request, "actors/imports/upload.html", {"form": form}, status=422)
+    return render(request, "actors/imports/upload.html", {"form": form, "pending": _pending(request)})
 
 
 def _report(request):
@@ -83,7 +83,7 @@ def import_report(request):
         "querystring": querystring_without(request, "page"),
         "export_querystring": querystring_without(request, "page", "format", "sep"),
     }
-    return render(request, "actors/import/report.html", context)
+    return render(request, "actors/imports/report.html", context)
 
 
 @require_GET

@@ -1,4 +1,5 @@
-"""Who works on what, where; likely duplicates and their merge. Thin views over matrix_selectors/services."""
+"""Who works on what, where; likely duplicates and their merge. Thin views over `selectors.matrix` and
+`services.matrix`."""
 
 from django import forms
 from django.contrib import messages
@@ -10,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from passerelles.actors import matrix_selectors, matrix_services
 from passerelles.actors.enums import ActorKind
-from passerelles.actors.selectors import get_actor_or_404
+from passerelles.actors.selectors import matrix as matrix_selectors
+from passerelles.actors.selectors.common import get_actor_or_404
+from passerelles.actors.services import matrix as matrix_services
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.views_helpers import paginate, querystring_without, require

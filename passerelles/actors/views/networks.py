@@ -9,15 +9,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from passerelles.actors import networks_selectors as selectors
-from passerelles.actors import networks_services as services
-from passerelles.actors.networks_forms import (
+from passerelles.actors.forms.networks import (
     CriteriaFilterForm,
     CriterionForm,
     NetworkFilterForm,
     NetworkForm,
     ScoresForm,
 )
+from passerelles.actors.selectors import networks as selectors
+from passerelles.actors.services import networks as services
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.idempotency import idempotent

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from passerelles.actors import public_services as services
-from passerelles.actors.public_forms import PublicFilterForm, RegistrationForm
+from passerelles.actors.forms.public import PublicFilterForm, RegistrationForm
+from passerelles.actors.services import public as services
 from passerelles.core.exports import table_response
 from passerelles.core.idempotency import idempotent
 from passerelles.core.models import Organisation

@@ -12,9 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from passerelles.actors import accounts_selectors, accounts_services, changes_selectors
-from passerelles.actors.accounts_forms import EraseForm, OwnActorForm
 from passerelles.actors.enums import ModerationStatus
+from passerelles.actors.forms.accounts import EraseForm, OwnActorForm
+from passerelles.actors.selectors import accounts as accounts_selectors
+from passerelles.actors.selectors import changes as changes_selectors
+from passerelles.actors.services import accounts as accounts_services
 from passerelles.core import permissions
 from passerelles.core.views_helpers import apply_errors
 

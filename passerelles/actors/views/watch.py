@@ -1,21 +1,25 @@
-"""The watch on networks (P3.8): items, subscriptions and the digest preview. Thin views over watch_*."""
+"""The watch on networks (P3.8): items, subscriptions and the digest preview in the back office; at the end, the
+public one-click unsubscribe. Thin views over `selectors.watch` and `services.watch`."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from passerelles.actors import watch_selectors as selectors
-from passerelles.actors import watch_services as services
-from passerelles.actors.watch_forms import (
+from passerelles.actors.forms.watch import (
     SubscriptionFilterForm,
     WatchFilterForm,
     WatchItemForm,
     WatchSubscriptionForm,
 )
+from passerelles.actors.models import WatchSubscription
+from passerelles.actors.selectors import watch as selectors
+from passerelles.actors.services import watch as services
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.idempotency import idempotent
@@ -216,3 +220,37 @@ def subscription_preview(request, pk):
     _subject, text, _html = services.render_digest(digest)
     context = {**services.digest_context(digest), "text": text}
     return render(request, "actors/watch/subscription_preview.html", context)
+
+
+# -- public: one-click unsubscribe from the digest ----------------------------------------------------------------
+# No login, the link's random token identifies one subscription. GET only shows the page (link scanners follow
+# links); POST changes this one subscription. The RFC 8058 one-click POST that mail clients send carries no CSRF
+# token, hence `csrf_exempt`: the 43-character token is the secret.
+
+RESUBSCRIBE = "resubscribe"
+
+
+@csrf_exempt
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    subscription = get_object_or_404(WatchSubscription.objects.select_related("organisation"), token=token)
+    changed = None
+    if request.method == "POST":
+        if request.POST.get("action") == RESUBSCRIBE:
+            subscription = services.resubscribe(subscription=subscription)
+            changed = "resubscribed"
+        else:
+            subscription = services.unsubscribe(subscription=subscription)
+            changed = "unsubscribed"
+    context = {
+        "subscription_label": subscription.label,
+        "organisation_name": subscription.organisation.name,
+        "is_active": subscription.is_active,
+        "changed": changed,
+        "resubscribe": RESUBSCRIBE,
+    }
+    response = render(request, "actors/watch/public/unsubscribe.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
