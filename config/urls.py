@@ -4,15 +4,14 @@ from django.urls import include, path
 from passerelles.core.files import public_logo
 
 urlpatterns = [
-    path("public/<slug:public_slug>/acteurs/", include("passerelles.actors.public_urls")),
+    path("public/", include("passerelles.actors.urls.public")),
     path("public/<slug:public_slug>/appels/", include("passerelles.calls.public_urls")),
-    path("public/veille/", include("passerelles.actors.watch_public_urls")),
     path("comptes/acteur/candidatures/", include("passerelles.calls.applicant_urls")),
-    path("comptes/acteur/", include("passerelles.actors.space_urls")),
+    path("comptes/acteur/", include("passerelles.actors.urls.space")),
     path("", include("passerelles.core.urls")),
     path("<slug:org_slug>/strategie/", include("passerelles.strategy.urls")),
     path("<slug:org_slug>/pilotage/", include("passerelles.steering.urls")),
-    path("<slug:org_slug>/acteurs/", include("passerelles.actors.urls")),
+    path("<slug:org_slug>/acteurs/", include("passerelles.actors.urls.backoffice")),
     path("<slug:org_slug>/appels/", include("passerelles.calls.urls")),
 ]
 

@@ -2,7 +2,7 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from passerelles.actors.accounts_selectors import has_own_actors
+from passerelles.actors.selectors.accounts import has_own_actors
 
 
 def actor_space(request):

@@ -30,7 +30,7 @@ def home(request):
     organisations = selectors.user_organisations(user=request.user)
     if not organisations:
         # An actor's account has no membership: its space lists its own directory entries.
-        from passerelles.actors.accounts_selectors import has_own_actors
+        from passerelles.actors.selectors.accounts import has_own_actors
 
         if has_own_actors(user=request.user):
             return redirect("actor_space:home")

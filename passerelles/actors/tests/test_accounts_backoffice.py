@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from passerelles.actors import accounts_services
 from passerelles.actors.enums import DataRequestKind, ModerationStatus
 from passerelles.actors.models import Actor, PersonalDataRequest
+from passerelles.actors.services import accounts as accounts_services
 from passerelles.actors.tests.factories import ActorFactory
 from passerelles.core.enums import Role
 from passerelles.core.models import Membership
@@ -175,7 +175,7 @@ def test_registration_with_account_email_then_approval_sends_the_invite(
 
 
 def test_approval_with_an_unusable_account_request_still_approves(world, django_capture_on_commit_callbacks):
-    from passerelles.actors.services import actor_approve
+    from passerelles.actors.services.directory import actor_approve
 
     User.objects.create_user("ferme@example.org", is_active=False)
     actor = ActorFactory(organisation=world.org, pending=True, account_request_email="ferme@example.org")

@@ -3,12 +3,12 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from passerelles.actors import census_services as services
-from passerelles.actors.census_selectors import campaign_progress, likely_duplicates
 from passerelles.actors.enums import Location, MeetingScope, ModerationStatus
-from passerelles.actors.matrix_selectors import duplicate_pairs
-from passerelles.actors.matrix_services import merge_actors
 from passerelles.actors.models import Actor, CensusCampaign, CensusFinding, CensusMeeting
+from passerelles.actors.selectors.census import campaign_progress, likely_duplicates
+from passerelles.actors.selectors.matrix import duplicate_pairs
+from passerelles.actors.services import census as services
+from passerelles.actors.services.matrix import merge_actors
 from passerelles.actors.tests.factories import (
     ActorFactory,
     CensusCampaignFactory,

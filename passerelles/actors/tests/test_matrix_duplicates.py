@@ -2,9 +2,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from passerelles.actors.matrix_selectors import duplicate_pairs, normalise
-from passerelles.actors.matrix_services import merge_actors
 from passerelles.actors.models import Actor, ActorLink
+from passerelles.actors.selectors.matrix import duplicate_pairs, normalise
+from passerelles.actors.services.matrix import merge_actors
 from passerelles.actors.tests.factories import ActorFactory
 from passerelles.core.enums import Role
 from passerelles.core.tests.factories import TerritoryFactory

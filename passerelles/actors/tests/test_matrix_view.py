@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from passerelles.actors.matrix_selectors import theme_matrix
 from passerelles.actors.models import Actor
+from passerelles.actors.selectors.matrix import theme_matrix
 from passerelles.actors.tests.factories import ActorFactory
 from passerelles.core.enums import Role
 from passerelles.core.tests.factories import TerritoryFactory

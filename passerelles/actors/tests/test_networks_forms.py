@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from passerelles.actors import networks_services as services
 from passerelles.actors.models import Network, NetworkCriterion, NetworkScore
+from passerelles.actors.services import networks as services
 from passerelles.actors.tests.factories import (
     NetworkCriterionFactory,
     NetworkFactory,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from passerelles.actors.models import Network, NetworkScore
-from passerelles.actors.networks_selectors import network_detail, ranking, ranking_totals
+from passerelles.actors.selectors.networks import network_detail, ranking, ranking_totals
 from passerelles.actors.tests.factories import (
     NetworkCriterionFactory,
     NetworkFactory,

@@ -374,7 +374,7 @@ def test_directory_htmx_returns_the_results_only(client, org):
 
 
 def test_registered_actor_sits_at_its_commune(db):
-    from passerelles.actors.public_services import register_actor
+    from passerelles.actors.services.public import register_actor
     from passerelles.core.tests.factories import OrganisationFactory, TerritoryFactory
 
     org = OrganisationFactory(slug="gamma")

@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from passerelles.actors.models import WatchDigest
+from passerelles.actors.services.watch import send_weekly_digests
 from passerelles.actors.tests.factories import NetworkFactory, WatchItemFactory, WatchSubscriptionFactory
-from passerelles.actors.watch_services import send_weekly_digests
 from passerelles.core.tests.factories import OrganisationFactory, TerritoryFactory
 
 NOW = datetime.datetime(2026, 11, 27, 8, 0, tzinfo=datetime.UTC)  # a Friday of ISO week 2026-W48
@@ -186,7 +186,7 @@ def test_dry_run_writes_and_sends_nothing(world):
 
 
 def test_a_failing_address_does_not_stop_the_others(world, monkeypatch):
-    from passerelles.actors import watch_services
+    from passerelles.actors.services import watch as watch_services
 
     _item(world)
     WatchSubscriptionFactory(organisation=world.org, email="a@alpha.test", label="A")
@@ -230,7 +230,7 @@ def test_command_prints_counts_and_honours_options(world, time_machine):
 
 
 def test_iso_week_uses_local_time(settings):
-    from passerelles.actors.watch_selectors import iso_week
+    from passerelles.actors.selectors.watch import iso_week
 
     # Sunday 23:30 UTC is already Monday in Paris: the next ISO week.
     assert iso_week(datetime.datetime(2026, 11, 29, 23, 30, tzinfo=datetime.UTC)) == "2026-W49"

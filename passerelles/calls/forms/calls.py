@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors.enums import ActorKind, Theme
-from passerelles.actors.networks_forms import EuroField
+from passerelles.actors.forms.networks import EuroField
 from passerelles.calls.enums import CallStatus, SupportModality
 from passerelles.calls.models import Call, Criterion, Question, ReportIndicator, RequiredDocument
 from passerelles.calls.services.calls import CHOICE_KINDS, CHOICE_LENGTH, CHOICES_MAX

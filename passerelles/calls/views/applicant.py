@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from passerelles.actors.accounts_selectors import has_own_actors
+from passerelles.actors.selectors.accounts import has_own_actors
 from passerelles.calls import eligibility, workflow
 from passerelles.calls.enums import ApplicationStatus as S
 from passerelles.calls.enums import BudgetSide, QuestionKind

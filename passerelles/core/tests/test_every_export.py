@@ -206,7 +206,7 @@ def _user(who, s):
 
 def _start_import(client, org):
     """An import waiting for confirmation, as the admin leaves it after uploading a CSV of actors."""
-    from passerelles.actors.import_services import COLUMNS
+    from passerelles.actors.services.imports import COLUMNS
 
     buffer = io.StringIO()
     csv.writer(buffer).writerows([COLUMNS, ["Association Test Export"] + [""] * (len(COLUMNS) - 1)])

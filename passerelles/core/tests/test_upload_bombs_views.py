@@ -4,8 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from passerelles.actors import import_services
 from passerelles.actors.models import Actor
+from passerelles.actors.services import imports as import_services
 from passerelles.calls.models import Attachment
 from passerelles.calls.tests.test_applicant_views import (  # noqa: F401 (fixtures)
     account,

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from passerelles.actors.watch_services import send_weekly_digests
+from passerelles.actors.services.watch import send_weekly_digests
 from passerelles.core.models import Organisation
 
 
