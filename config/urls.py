@@ -10,7 +10,7 @@ urlpatterns = [
     path("comptes/acteur/", include("passerelles.actors.urls.space")),
     path("", include("passerelles.core.urls")),
     path("<slug:org_slug>/strategie/", include("passerelles.strategy.urls")),
-    path("<slug:org_slug>/pilotage/", include("passerelles.steering.urls")),
+    path("<slug:org_slug>/pilotage/", include("passerelles.steering.urls.backoffice")),
     path("<slug:org_slug>/acteurs/", include("passerelles.actors.urls.backoffice")),
     path("<slug:org_slug>/appels/", include("passerelles.calls.urls")),
 ]
