@@ -46,9 +46,11 @@ test: test-deps messages ## the whole suite, on DATABASE_URL (SQLite when unset)
 
 lint: install
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports --no-logo
 
 check: install ## what CI checks beside the tests
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports --no-logo  # layering contracts: [tool.importlinter] in pyproject.toml
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.prod SECRET_KEY=check-only-$$(date +%s)-a-long-random-enough-value-xyz \
 		ALLOWED_HOSTS=passerelles.example.org $(PY) manage.py check --deploy --fail-level WARNING
@@ -57,4 +59,4 @@ bench: install
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) staticfiles .test-media .pytest_cache
+	rm -rf $(VENV) staticfiles .test-media .pytest_cache .import_linter_cache .grimp_cache
