@@ -41,8 +41,12 @@ serve:
 	@$(PY) manage.py demo_accounts --url http://$(HOST):$(PORT)/
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: test-deps messages ## the whole suite, on DATABASE_URL (SQLite when unset)
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest
+# Parallel: one pytest-xdist worker per CPU (`make test PYTEST_WORKERS=0` runs serially); the browser journeys all go
+# to one worker (--dist loadgroup, e2e/conftest.py). See docs/testing.md.
+PYTEST_WORKERS ?= auto
+
+test: test-deps messages ## the whole suite, in parallel, on DATABASE_URL (SQLite when unset)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 lint: install
 	$(PY) -m ruff check .
