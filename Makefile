@@ -41,14 +41,20 @@ serve:
 	@$(PY) manage.py demo_accounts --url http://$(HOST):$(PORT)/
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: test-deps messages ## the whole suite, on DATABASE_URL (SQLite when unset)
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest
+# Parallel: one pytest-xdist worker per CPU (`make test PYTEST_WORKERS=0` runs serially); the browser journeys all go
+# to one worker (--dist loadgroup, e2e/conftest.py). See docs/testing.md.
+PYTEST_WORKERS ?= auto
+
+test: test-deps messages ## the whole suite, in parallel, on DATABASE_URL (SQLite when unset)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 lint: install
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports --no-logo
 
 check: install ## what CI checks beside the tests
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports --no-logo  # layering contracts: [tool.importlinter] in pyproject.toml
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.prod SECRET_KEY=check-only-$$(date +%s)-a-long-random-enough-value-xyz \
 		ALLOWED_HOSTS=passerelles.example.org $(PY) manage.py check --deploy --fail-level WARNING
@@ -57,4 +63,4 @@ bench: install
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) staticfiles .test-media .pytest_cache
+	rm -rf $(VENV) staticfiles .test-media .pytest_cache .import_linter_cache .grimp_cache

@@ -20,6 +20,8 @@ from passerelles.strategy.tests.factories import (
 # (the test process, its live server threads, factories and the code under test) by that many days, ticking from
 # there: `PASSERELLES_TEST_CLOCK_SHIFT_DAYS=365 make test` runs the suite a year ahead, `=-365` a year back.
 # Tests that need a given instant travel there themselves (time-machine nests). See docs/testing.md.
+# In a parallel run (pytest-xdist) pytest_configure runs in the controller and again in each worker process, which
+# inherits the variable: every worker shifts its own clock by the same number of days.
 CLOCK_SHIFT_ENV = "PASSERELLES_TEST_CLOCK_SHIFT_DAYS"
 _clock_travel = None
 _clock_shift_days = None
@@ -42,7 +44,9 @@ def pytest_configure(config):
 
 def pytest_report_header(config):
     if _clock_shift_days is not None:
-        return f"clock shifted by {_clock_shift_days} day(s): now is {datetime.datetime.now(datetime.UTC).isoformat()}"
+        now = datetime.datetime.now(datetime.UTC).isoformat()
+        workers = " (and in every xdist worker)" if config.getoption("numprocesses", None) else ""
+        return f"clock shifted by {_clock_shift_days} day(s){workers}: now is {now}"
 
 
 def pytest_unconfigure(config):

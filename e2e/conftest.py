@@ -28,6 +28,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if E2E_DIR in Path(item.path).parents:
             item.add_marker(pytest.mark.e2e)
+            # In a parallel run (`make test`: pytest-xdist with --dist loadgroup) every journey goes to the same
+            # worker: one Chromium for the run, as in a serial run, and no two browsers fighting over two cores.
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")

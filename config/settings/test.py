@@ -22,7 +22,8 @@ WHITENOISE_USE_FINDERS = True
 
 # SQLite tests run on a file, not in memory: the live server's threads then open their own connections as a real
 # server's would, so concurrency tests see "database is locked" if it can happen (an in-memory test database is one
-# shared connection). One file per test process, removed by the test runner at the end.
+# shared connection). One file per test process, removed by the test runner at the end: in a parallel run each
+# pytest-xdist worker is a process of its own, and pytest-django suffixes the name with the worker's id (`_gw0`…).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     TEST_DB_FILE = Path(tempfile.gettempdir()) / f"passerelles-test-{os.getpid()}.sqlite3"
     DATABASES["default"]["TEST"] = {"NAME": str(TEST_DB_FILE)}

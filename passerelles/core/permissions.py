@@ -4,6 +4,7 @@ Views, templates (through the `perms` context) and future API endpoints all ask 
 none of them decides access on its own.
 """
 
+from passerelles.core import registry
 from passerelles.core.enums import Role
 
 STAFF_EDITORS = frozenset({Role.ADMIN, Role.OFFICER})
@@ -309,11 +310,8 @@ def own_review_states(user, organisation) -> dict[int, str]:
     """
     if user is None or not user.is_authenticated or organisation is None:
         return {}
-    from passerelles.calls.models import ReviewAssignment
-
-    rows = ReviewAssignment.objects.filter(organisation=organisation, reviewer=user).values_list(
-        "application_id", "has_conflict", "submitted_at"
-    )
+    # The reviews are the calls app's rows: it hands them over through core.registry (core imports no domain app).
+    rows = registry.review_rows(user=user, organisation=organisation)
     states = {}
     for application_id, has_conflict, submitted_at in rows:
         if has_conflict:

@@ -9,7 +9,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from passerelles.core import permissions, selectors, services, throttle
+from passerelles.core import permissions, registry, selectors, services, throttle
 from passerelles.core.audit import audited_models, hidden_from, history_entries
 from passerelles.core.audit import journal as journal_entries
 from passerelles.core.forms import (
@@ -29,11 +29,11 @@ def home(request):
     """Straight to the organisation for most people; a chooser for those in several."""
     organisations = selectors.user_organisations(user=request.user)
     if not organisations:
-        # An actor's account has no membership: its space lists its own directory entries.
-        from passerelles.actors.selectors.accounts import has_own_actors
-
-        if has_own_actors(user=request.user):
-            return redirect("actor_space:home")
+        # An account without membership (an actor's, whose space lists its own directory entries) goes where the
+        # app that knows it says (core.registry).
+        destination = registry.home_without_membership(request.user)
+        if destination:
+            return redirect(destination)
     last = request.session.get("last_organisation")
     if len(organisations) == 1:
         return redirect("core:organisation_home", org_slug=organisations[0].slug)

@@ -6,3 +6,9 @@ class StrategyConfig(AppConfig):
     name = "passerelles.strategy"
     label = "strategy"
     verbose_name = _("Stratégie")
+
+    def ready(self):
+        from passerelles.core import registry
+        from passerelles.strategy.exports import plan_table
+
+        registry.register_command_export("plan", plan_table)

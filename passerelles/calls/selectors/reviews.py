@@ -54,6 +54,16 @@ def my_assignments(*, organisation, user, state: str = "") -> QuerySet[ReviewAss
     return assignments
 
 
+def own_review_rows(*, user, organisation):
+    """(application id, has_conflict, submitted_at) of each assignment of `user` in `organisation`, one query: what
+    core.permissions.own_review_states reads through core.registry (registered in CallsConfig.ready)."""
+    return (
+        for_org(ReviewAssignment, organisation)
+        .filter(reviewer=user)
+        .values_list("application_id", "has_conflict", "submitted_at")
+    )
+
+
 def get_my_assignment_or_404(organisation, pk, *, user) -> ReviewAssignment:
     """404 for a missing or another organisation's assignment; 403 for a colleague's (see the report in docs)."""
     assignment = get_for_org_or_404(

@@ -1,11 +1,13 @@
 """The English catalogue is complete and well formed, and the language follows the switcher, never the browser."""
 
 import contextlib
+import fcntl
 import html
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -27,19 +29,29 @@ LOGIN_URL = "/comptes/connexion/"
 STRATEGY_URL = "/alpha/strategie/"
 
 
+def _catalogue_stale() -> bool:
+    return not MO.exists() or MO.stat().st_mtime < PO.stat().st_mtime
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _compiled_catalogue():
-    """The pages below need the `.mo`, which is built, not committed: build it when missing or stale."""
-    if not MO.exists() or MO.stat().st_mtime < PO.stat().st_mtime:
-        # compilemessages walks the current directory: walk the project, whoever started pytest from where.
-        with contextlib.chdir(BASE_DIR):
-            call_command("compilemessages", ignore=[".venv/*"], verbosity=0)
-        # A catalogue loaded before the build would stay cached: forget them (as Django's setting_changed does).
-        from django.utils.translation import trans_real
+    """The pages below need the `.mo`, which is built, not committed: build it when missing or stale.
 
-        trans_real._translations = {}
-        trans_real._default = None
-        trans_real.translation_catalog_exists.cache_clear()
+    In a parallel run every worker asks: one builds it under a lock, the others wait and find it fresh."""
+    if not _catalogue_stale():
+        return
+    with open(Path(tempfile.gettempdir()) / "passerelles-compilemessages.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _catalogue_stale():
+            # compilemessages walks the current directory: walk the project, whoever started pytest from where.
+            with contextlib.chdir(BASE_DIR):
+                call_command("compilemessages", ignore=[".venv/*"], verbosity=0)
+    # A catalogue loaded before the build would stay cached: forget them (as Django's setting_changed does).
+    from django.utils.translation import trans_real
+
+    trans_real._translations = {}
+    trans_real._default = None
+    trans_real.translation_catalog_exists.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,8 @@ from passerelles.strategy.enums import ACTION_TRANSITIONS, ActionStatus, Documen
 from passerelles.strategy.models import Action, ActionTransition, StrategyDocument
 from passerelles.strategy.tests.factories import StrategyDocumentFactory
 
-LEGAL = [(a, b) for a, targets in ACTION_TRANSITIONS.items() for b in targets]
+# Sorted: a set's order changes from one process to the next, and every xdist worker must collect the same tests.
+LEGAL = [(a, b) for a, targets in ACTION_TRANSITIONS.items() for b in sorted(targets)]
 ILLEGAL = [(a, b) for a in ActionStatus.values for b in ActionStatus.values if a != b and (a, b) not in LEGAL]
 
 

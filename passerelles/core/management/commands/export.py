@@ -1,23 +1,21 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from passerelles.core import registry
 from passerelles.core.exports import write_csv, write_xlsx
 from passerelles.core.models import Organisation
 
-# What can be exported: name -> function(organisation=…) returning (stem, header, rows, title).
-EXPORTS = {
-    "plan": "passerelles.strategy.exports.plan_table",
-}
+# What can be exported (name -> function(organisation=…) returning (stem, header, rows, title)) is what the domain
+# apps register in core.registry: `plan` comes from the strategy app.
 
 
 class Command(BaseCommand):
     help = "Exporte une liste d'une organisation en CSV ou XLSX, ex. : export plan --org caece --format csv"
 
     def add_arguments(self, parser):
-        parser.add_argument("what", choices=sorted(EXPORTS))
+        parser.add_argument("what", choices=sorted(registry.command_exports()))
         parser.add_argument("--org", required=True, help="identifiant (slug) de l'organisation")
         parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
         parser.add_argument("--separator", choices=["comma", "semicolon"], default="comma")
@@ -28,7 +26,7 @@ class Command(BaseCommand):
         if organisation is None:
             raise CommandError(_("Organisation inconnue : %(slug)s") % {"slug": org})
         try:
-            stem, header, rows, title = import_string(EXPORTS[what])(organisation=organisation)
+            stem, header, rows, title = registry.command_exports()[what](organisation=organisation)
         except LookupError as error:
             raise CommandError(str(error)) from error
         delimiter = ";" if separator == "semicolon" else ","
