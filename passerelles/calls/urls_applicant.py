@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from passerelles.calls.views import applicant as views
+from passerelles.calls.views import applications as views
 
 urlpatterns = [
     path("", views.applications, name="applications"),

@@ -58,7 +58,7 @@ def calls(request):
         "export_querystring": querystring_without(request, "page", "format", "sep"),
         "can_edit": permissions.can_edit_calls(request.user, request.organisation),
     }
-    template = "calls/builder/includes/_calls.html" if request.htmx else "calls/builder/calls.html"
+    template = "calls/calls/includes/_calls.html" if request.htmx else "calls/calls/calls.html"
     return render(request, template, context)
 
 
@@ -87,7 +87,7 @@ def _render_call(request, pk, *, status=200, reopen_form=None):
     context["can_edit"] = permissions.can_edit_calls(request.user, request.organisation)
     context["reopen_form"] = reopen_form or ReopenForm()
     context["applications_url"] = reverse("calls:applications", args=[request.organisation.slug]) + f"?call={pk}"
-    return render(request, "calls/builder/call_detail.html", context, status=status)
+    return render(request, "calls/calls/call_detail.html", context, status=status)
 
 
 @require_GET
@@ -101,7 +101,7 @@ def _call_form(request, call=None):
     form = CallForm(request.POST or None, instance=call, orientations=orientations)
     context = {"form": form, "call": call}
     if request.method != "POST":
-        return render(request, "calls/builder/call_form.html", context)
+        return render(request, "calls/calls/call_form.html", context)
     if form.is_valid():
         try:
             if call is None:
@@ -115,7 +115,7 @@ def _call_form(request, call=None):
         else:
             messages.success(request, _("Appel enregistré."))
             return redirect(_call_url(request, saved))
-    return render(request, "calls/builder/call_form.html", context, status=422)
+    return render(request, "calls/calls/call_form.html", context, status=422)
 
 
 @require_http_methods(["GET", "POST"])
@@ -215,10 +215,10 @@ def _part_delete(request, *, call, label, consequence, delete):
             delete(request.user)
         except ValidationError as error:
             context["error"] = _error_text(error)
-            return render(request, "calls/builder/confirm_delete.html", context, status=422)
+            return render(request, "calls/calls/confirm_delete.html", context, status=422)
         messages.success(request, _("« %(label)s » a été supprimé.") % {"label": label})
         return redirect(_call_url(request, call))
-    return render(request, "calls/builder/confirm_delete.html", context)
+    return render(request, "calls/calls/confirm_delete.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -233,7 +233,7 @@ def question_create(request, pk):
         form_class=QuestionForm,
         create=services.question_create,
         update=None,
-        template="calls/builder/question_form.html",
+        template="calls/calls/question_form.html",
         title=_("Nouvelle question"),
         form_kwargs={"call": call},
     )
@@ -250,7 +250,7 @@ def question_edit(request, pk):
         form_class=QuestionForm,
         create=None,
         update=lambda by, **fields: services.question_update(question=question, by=by, **fields),
-        template="calls/builder/question_form.html",
+        template="calls/calls/question_form.html",
         title=_("Modifier la question"),
         form_kwargs={"call": question.call},
     )
@@ -293,7 +293,7 @@ def _simple_part_views(form_class, getter, create, update, delete, noun_new, nou
             form_class=form_class,
             create=create,
             update=None,
-            template="calls/builder/part_form.html",
+            template="calls/calls/part_form.html",
             title=noun_new,
         )
 
@@ -308,7 +308,7 @@ def _simple_part_views(form_class, getter, create, update, delete, noun_new, nou
             form_class=form_class,
             create=None,
             update=lambda by, **fields: update(row, by=by, **fields),
-            template="calls/builder/part_form.html",
+            template="calls/calls/part_form.html",
             title=noun_edit,
         )
 

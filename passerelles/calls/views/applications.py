@@ -57,7 +57,7 @@ def applications(request):
         (application, eligibility.deadline_text(eligibility.deadline_for(application)))
         for application in page.object_list
     ]
-    return render(request, "calls/applicant/applications.html", {"page": page, "rows": rows})
+    return render(request, "calls/applications/applications.html", {"page": page, "rows": rows})
 
 
 @require_http_methods(["GET", "POST"])
@@ -94,7 +94,7 @@ def start(request, call_pk):
         "closes_text": eligibility.deadline_text(call.closes_at),
         "is_open": call.opens_at <= timezone.now() <= call.closes_at,
     }
-    return render(request, "calls/applicant/start.html", context, status=status)
+    return render(request, "calls/applications/start.html", context, status=status)
 
 
 @require_GET
@@ -109,7 +109,7 @@ def application(request, pk):
             "can_withdraw": S.WITHDRAWN in workflow.targets(application.status, workflow.APPLICANT),
         }
     )
-    return render(request, "calls/applicant/application.html", context)
+    return render(request, "calls/applications/application.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -140,8 +140,8 @@ def edit(request, pk):
             status = 422
     context = {**_base(application), "form": form, "saved_at": saved_at, "file_kind": QuestionKind.FILE}
     if request.htmx:
-        return render(request, "calls/applicant/includes/_save_status.html", context, status=status)
-    return render(request, "calls/applicant/edit.html", context, status=status)
+        return render(request, "calls/applications/includes/_save_status.html", context, status=status)
+    return render(request, "calls/applications/edit.html", context, status=status)
 
 
 def _line_initial(application, side):
@@ -178,7 +178,7 @@ def budget(request, pk):
         if add in ("expenses", "resources"):
             for formset in (expenses, resources):
                 formset.is_valid()  # show the rows as typed; the new one is blank and not yet an error
-            return render(request, "calls/applicant/budget.html", _budget_context(application, expenses, resources))
+            return render(request, "calls/applications/budget.html", _budget_context(application, expenses, resources))
         if expenses.is_valid() and resources.is_valid():
             lines = expenses.lines(BudgetSide.EXPENSE) + resources.lines(BudgetSide.RESOURCE)
             try:
@@ -204,7 +204,7 @@ def budget(request, pk):
         if not resources_initial:
             resources.extra = 1
     return render(
-        request, "calls/applicant/budget.html", _budget_context(application, expenses, resources), status=status
+        request, "calls/applications/budget.html", _budget_context(application, expenses, resources), status=status
     )
 
 
@@ -267,7 +267,7 @@ def attachments(request, pk):
         by_target.setdefault(key, []).append(attachment)
     rows = [(key, label, by_target.get(key, [])) for key, label in targets]
     context = {**_base(application), "form": form, "rows": rows, "max_bytes": services.max_upload_bytes()}
-    return render(request, "calls/applicant/attachments.html", context, status=status)
+    return render(request, "calls/applications/attachments.html", context, status=status)
 
 
 @require_POST
@@ -300,7 +300,7 @@ def check(request, pk):
     full = selectors.application_for_check(application)
     result = eligibility.check(full.call, full.actor, full)
     context = {**_base(application), "result": result, "submission_key": services.new_submission_key()}
-    return render(request, "calls/applicant/check.html", context)
+    return render(request, "calls/applications/check.html", context)
 
 
 @require_POST
@@ -318,7 +318,7 @@ def submit(request, pk):
             "submission_key": services.new_submission_key(),
             "errors": error.messages,
         }
-        return render(request, "calls/applicant/check.html", context, status=422)
+        return render(request, "calls/applications/check.html", context, status=422)
     except PermissionDenied:
         raise Http404 from None
     messages.success(
@@ -354,5 +354,5 @@ def withdraw(request, pk):
             else:
                 messages.success(request, _("Candidature retirée."))
                 return redirect("applicant:application", application.pk)
-        return render(request, "calls/applicant/withdraw.html", {**_base(application), "form": form}, status=422)
-    return render(request, "calls/applicant/withdraw.html", {**_base(application), "form": form})
+        return render(request, "calls/applications/withdraw.html", {**_base(application), "form": form}, status=422)
+    return render(request, "calls/applications/withdraw.html", {**_base(application), "form": form})
