@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from passerelles.calls.views import public as views
+from passerelles.calls.views import calls as views
 
 urlpatterns = [
-    path("", views.calls, name="calls"),
-    path("<int:pk>/", views.call_detail, name="call"),
-    path("<int:pk>/candidater/", views.apply, name="apply"),
+    path("", views.public_calls, name="calls"),
+    path("<int:pk>/", views.public_call_detail, name="call"),
+    path("<int:pk>/candidater/", views.public_apply, name="apply"),
 ]
