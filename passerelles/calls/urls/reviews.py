@@ -1,8 +1,10 @@
+"""The reviews: `backoffice` (namespace `calls`)."""
+
 from django.urls import path
 
 from passerelles.calls.views import reviews as views
 
-urlpatterns = [
+backoffice = [
     path("evaluations/", views.my_reviews, name="my_reviews"),
     path("evaluations/<int:pk>/", views.review, name="review"),
     path("evaluations/<int:pk>/declaration/", views.review_declare, name="review_declare"),

@@ -1,10 +1,11 @@
-"""The calls and their rules (back office, namespace `calls`)."""
+"""The calls and their rules: `backoffice` (namespace `calls`), and the public pages (`public`, namespace
+`public_calls`, no login)."""
 
 from django.urls import path
 
 from passerelles.calls.views import calls as views
 
-urlpatterns = [
+backoffice = [
     path("", views.calls, name="calls"),
     path("export/", views.calls_export, name="calls_export"),
     path("nouveau/", views.call_create, name="call_create"),
@@ -26,4 +27,10 @@ urlpatterns = [
     path("<int:pk>/indicateurs/nouveau/", views.indicator_create, name="indicator_create"),
     path("indicateurs/<int:pk>/modifier/", views.indicator_edit, name="indicator_edit"),
     path("indicateurs/<int:pk>/supprimer/", views.indicator_delete, name="indicator_delete"),
+]
+
+public = [
+    path("", views.public_calls, name="calls"),
+    path("<int:pk>/", views.public_call_detail, name="call"),
+    path("<int:pk>/candidater/", views.public_apply, name="apply"),
 ]

@@ -2,9 +2,11 @@
 
 from django.urls import include, path
 
+from passerelles.calls.urls import calls, grants
+
 app_name = "public_calls"
 
 urlpatterns = [
-    path("", include("passerelles.calls.urls_public")),
-    path("", include("passerelles.calls.urls_public_grants")),
+    path("", include(calls.public)),
+    path("", include(grants.public)),
 ]

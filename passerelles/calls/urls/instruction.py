@@ -1,8 +1,11 @@
+"""The instruction of the applications: `backoffice` (namespace `calls`), and the applicant's side of the
+message thread (`applicant`, namespace `applicant`)."""
+
 from django.urls import path
 
 from passerelles.calls.views import instruction as views
 
-urlpatterns = [
+backoffice = [
     path("candidatures/", views.applications, name="applications"),
     path("candidatures/export/", views.applications_export, name="applications_export"),
     path("candidatures/<int:pk>/", views.application, name="application"),
@@ -19,4 +22,8 @@ urlpatterns = [
     path("candidatures/<int:pk>/messages/", views.application_message, name="application_message"),
     path("candidatures/<int:pk>/evaluateurs/", views.application_assign, name="application_assign"),
     path("evaluations/<int:pk>/retirer/", views.assignment_remove, name="assignment_remove"),
+]
+
+applicant = [
+    path("<int:pk>/messages/", views.applicant_messages, name="messages"),
 ]

@@ -1,10 +1,10 @@
-"""The applicant journey (namespace `applicant`, under `comptes/acteur/candidatures/`)."""
+"""The applicant journey: `applicant` (namespace `applicant`, under `comptes/acteur/candidatures/`)."""
 
 from django.urls import path
 
 from passerelles.calls.views import applications as views
 
-urlpatterns = [
+applicant = [
     path("", views.applications, name="applications"),
     path("appel/<int:call_pk>/commencer/", views.start, name="start"),
     path("<int:pk>/", views.application, name="application"),
