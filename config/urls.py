@@ -5,14 +5,14 @@ from passerelles.core.files import public_logo
 
 urlpatterns = [
     path("public/", include("passerelles.actors.urls.public")),
-    path("public/<slug:public_slug>/appels/", include("passerelles.calls.public_urls")),
-    path("comptes/acteur/candidatures/", include("passerelles.calls.applicant_urls")),
+    path("public/<slug:public_slug>/appels/", include("passerelles.calls.urls.public")),
+    path("comptes/acteur/candidatures/", include("passerelles.calls.urls.applicant")),
     path("comptes/acteur/", include("passerelles.actors.urls.space")),
     path("", include("passerelles.core.urls")),
     path("<slug:org_slug>/strategie/", include("passerelles.strategy.urls")),
     path("<slug:org_slug>/pilotage/", include("passerelles.steering.urls.backoffice")),
     path("<slug:org_slug>/acteurs/", include("passerelles.actors.urls.backoffice")),
-    path("<slug:org_slug>/appels/", include("passerelles.calls.urls")),
+    path("<slug:org_slug>/appels/", include("passerelles.calls.urls.backoffice")),
 ]
 
 # Public files only (the logos), in every settings, without login; in production the web server answers this

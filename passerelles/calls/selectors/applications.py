@@ -1,4 +1,5 @@
-"""Reads of the applicant side: an actor account's own applications (across organisations), never anyone else's.
+"""Reads of the applicant side: an actor account's own applications (across organisations), never anyone else's,
+and what its actor space shows of them.
 
 The applicant has no membership: "mine" means started by the account or carried by an entry linked to it
 (`permissions.can_edit_application`); anything else is a 404, as if it did not exist.
@@ -6,11 +7,13 @@ The applicant has no membership: "mine" means started by the account or carried 
 
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from passerelles.actors.enums import ModerationStatus
 from passerelles.actors.models import Actor
 from passerelles.calls.enums import CallStatus
-from passerelles.calls.models import Application, ApplicationTransition, Attachment, Call, Question
+from passerelles.calls.models import Application, ApplicationTransition, Attachment, Call, Grant, GrantReport, Question
+from passerelles.calls.selectors.grants import OPEN_REPORT_STATUSES, is_late
 
 
 def _pk(value) -> int:
@@ -96,3 +99,42 @@ def application_for_check(application) -> Application:
 
 def timeline(application) -> QuerySet[ApplicationTransition]:
     return application.transitions.order_by("at", "pk")
+
+
+# -- the actor space -------------------------------------------------------------------------------------------
+# What the actor space (`comptes/acteur/`) shows of the calls: the account's applications, grants and reports due.
+# Only rows reached through the account (its applications, or those of the entries linked to it): another actor's
+# never appear. Three queries whatever the number of rows.
+
+SPACE_LIMIT = 10
+
+
+def _own(user):
+    return Application.objects.filter(Q(applicant=user) | Q(actor__account=user))
+
+
+def applicant_summary(*, user, limit: int = SPACE_LIMIT) -> dict:
+    if user is None or not user.is_authenticated:
+        return {"applications": [], "grants": [], "reports": [], "more_applications": False}
+    applications = list(
+        _own(user).select_related("call", "actor", "organisation").order_by("-updated_at", "-pk")[: limit + 1]
+    )
+    grants = list(
+        Grant.objects.filter(application__in=_own(user))
+        .select_related("application__call", "application__actor", "organisation")
+        .order_by("-created_at", "-pk")
+    )
+    today = timezone.localdate()
+    reports = list(
+        GrantReport.objects.filter(grant__application__in=_own(user), status__in=OPEN_REPORT_STATUSES)
+        .select_related("grant__application__call", "grant__application__actor")
+        .order_by("due_on", "pk")
+    )
+    for report in reports:
+        report.is_late = is_late(report, today)
+    return {
+        "applications": applications[:limit],
+        "more_applications": len(applications) > limit,
+        "grants": grants,
+        "reports": reports,
+    }

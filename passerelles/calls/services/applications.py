@@ -328,15 +328,15 @@ def receipt_context(application: Application) -> dict:
 def receipt_pdf(application: Application) -> bytes:
     from passerelles.core.pdf import render_pdf
 
-    return render_pdf("calls/pdf/receipt.html", receipt_context(application))
+    return render_pdf("calls/applications/pdf/receipt.html", receipt_context(application))
 
 
 def _send_receipt(application_pk: int, email: str) -> None:
     application = Application.objects.select_related("call", "actor", "organisation").get(pk=application_pk)
     context = receipt_context(application)
     message = EmailMessage(
-        subject=render_to_string("calls/emails/receipt_subject.txt", context).strip(),
-        body=render_to_string("calls/emails/receipt.txt", context),
+        subject=render_to_string("calls/applications/emails/receipt_subject.txt", context).strip(),
+        body=render_to_string("calls/applications/emails/receipt.txt", context),
         to=[email],
     )
     message.attach(f"recepisse-{application.reference}.pdf", receipt_pdf(application), "application/pdf")

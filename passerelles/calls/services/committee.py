@@ -143,5 +143,5 @@ def _notify_decision(application: Application) -> None:
         subject = _("Votre candidature « %(title)s » est retenue") % {"title": application.title}
     else:
         subject = _("Votre candidature « %(title)s » n'est pas retenue") % {"title": application.title}
-    body = render_to_string("calls/emails/grant_decision.txt", context)
+    body = render_to_string("calls/committee/emails/decision.txt", context)
     transaction.on_commit(lambda: send_mail(subject, body, None, [email]))

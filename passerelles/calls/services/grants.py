@@ -257,7 +257,7 @@ def report_submit(*, report: GrantReport, user, narrative: str, values: dict[int
             "grant": report.grant.agreement_number,
             "kind": report.get_kind_display(),
         }
-        body = render_to_string("calls/emails/grant_report_submitted.txt", {"report": report, "grant": report.grant})
+        body = render_to_string("calls/grants/emails/report_submitted.txt", {"report": report, "grant": report.grant})
         transaction.on_commit(lambda: send_mail(subject, body, None, emails))
     return report
 
@@ -328,7 +328,7 @@ def report_return(*, report: GrantReport, by, message: str) -> GrantReport:
     email = applicant_email(report.grant.application)
     if email:
         subject = _("Votre %(kind)s est à reprendre") % {"kind": report.get_kind_display().lower()}
-        body = render_to_string("calls/emails/grant_report_returned.txt", {"report": report, "grant": report.grant})
+        body = render_to_string("calls/grants/emails/report_returned.txt", {"report": report, "grant": report.grant})
         transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
     return report
 
@@ -354,7 +354,7 @@ def report_remind(*, report: GrantReport, now: datetime.datetime | None = None) 
     subject = (
         _("Rapport en retard : %(number)s") if context["late"] else _("Rapport attendu bientôt : %(number)s")
     ) % {"number": report.grant.agreement_number}
-    body = render_to_string("calls/emails/grant_report_reminder.txt", context)
+    body = render_to_string("calls/grants/emails/report_reminder.txt", context)
     report.last_reminder_at = now
     report.reminder_count += 1
     _save(report)

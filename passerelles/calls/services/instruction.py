@@ -89,7 +89,7 @@ def _notify_move(application: Application, message: str) -> None:
     _mail_on_commit(
         subject=_("Votre candidature %(reference)s : %(status)s")
         % {"reference": application.reference, "status": application.get_status_display().lower()},
-        template="calls/emails/instruction_status.txt",
+        template="calls/instruction/emails/status.txt",
         context={
             "application": application,
             "status": application.get_status_display(),
@@ -204,7 +204,7 @@ def application_message_send(*, application: Application, user, body: str) -> Me
     _mail_on_commit(
         subject=_("Candidature %(reference)s : un message de %(organisation)s")
         % {"reference": application.reference, "organisation": application.organisation.name},
-        template="calls/emails/instruction_message.txt",
+        template="calls/instruction/emails/message.txt",
         context={"application": application, "body": body, "link": _applicant_link(application), "to_applicant": True},
         recipients=[applicant_email(application)],
     )
@@ -227,7 +227,7 @@ def applicant_message_send(*, application: Application, user, body: str) -> Mess
     message.save()
     _mail_on_commit(
         subject=_("Candidature %(reference)s : réponse du porteur") % {"reference": application.reference},
-        template="calls/emails/instruction_message.txt",
+        template="calls/instruction/emails/message.txt",
         context={"application": application, "body": body, "link": _officer_link(application), "to_applicant": False},
         recipients=officer_emails(application.organisation),
     )
@@ -268,7 +268,7 @@ def reviewer_assign(*, application: Application, user, reviewer) -> ReviewAssign
     assignment.save()
     _mail_on_commit(
         subject=_("Une candidature à évaluer : %(reference)s") % {"reference": application.reference},
-        template="calls/emails/instruction_assigned.txt",
+        template="calls/instruction/emails/assigned.txt",
         context={
             "application": application,
             "link": settings.PUBLIC_BASE_URL.rstrip("/")

@@ -3,11 +3,11 @@ import the calls app; its template asks for these blocks)."""
 
 from django import template
 
-from passerelles.calls.selectors.space import applicant_summary
+from passerelles.calls.selectors.applications import applicant_summary
 
 register = template.Library()
 
 
-@register.inclusion_tag("calls/space/_blocks.html", takes_context=True)
+@register.inclusion_tag("calls/applications/includes/_space_blocks.html", takes_context=True)
 def applicant_blocks(context):
     return applicant_summary(user=context["request"].user)

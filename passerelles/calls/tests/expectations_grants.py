@@ -1,4 +1,4 @@
-"""Permission matrix of the committee, grants, instalments and reports (walked by test_permission_matrix.py)."""
+"""Permission matrix of the grants, instalments and reports (walked by test_permission_matrix.py)."""
 
 from passerelles.core.enums import Role
 
@@ -16,20 +16,6 @@ def _grant(s):
     from passerelles.calls.tests.factories import ApplicationFactory, GrantFactory
 
     return GrantFactory(application=ApplicationFactory(call=_call(s), accepted=True))
-
-
-def _session_application(s):
-    from passerelles.calls.tests.factories import ApplicationFactory, CommitteeSessionFactory
-
-    call = _call(s)
-    session = CommitteeSessionFactory(call=call)
-    return [session.pk, ApplicationFactory(call=call, in_instruction=True).pk]
-
-
-def _session(s):
-    from passerelles.calls.tests.factories import CommitteeSessionFactory
-
-    return [CommitteeSessionFactory(call=_call(s)).pk]
 
 
 def _accepted_application(s):
@@ -58,12 +44,6 @@ def _submitted_report(s):
 
 
 EXPECTED = {
-    "calls:sessions": ("get", "grants_call", READERS, 200),
-    "calls:session_create": ("get", "grants_call", EDITORS, 200),
-    "calls:session": ("get", "grants_session", READERS, 200),
-    # An empty decision is refused: accept or refuse must be chosen.
-    "calls:session_decide": ("post", "grants_session_application", EDITORS, 422),
-    "calls:session_close": ("post", "grants_session", EDITORS, 302),
     "calls:grants": ("get", None, READERS, 200),
     "calls:grants_export": ("get", None, READERS, 200),
     # An empty award is refused: the modality is required.
@@ -81,9 +61,6 @@ EXPECTED = {
 }
 
 TARGETS = {
-    "grants_call": lambda s: [_call(s).pk],
-    "grants_session": _session,
-    "grants_session_application": _session_application,
     "grants_accepted_application": _accepted_application,
     "grants_grant": lambda s: [_grant(s).pk],
     "grants_instalment": _instalment,

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from passerelles.calls.enums import ApplicationStatus
 from passerelles.calls.models import ApplicationTransition, Score
-from passerelles.calls.selectors import grants as selectors
+from passerelles.calls.selectors import committee as selectors
 from passerelles.calls.services import committee as services
 from passerelles.calls.tests.factories import (
     ApplicationFactory,

@@ -196,7 +196,7 @@ def test_agreement_pdf(world, client):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     html = render_to_string(
-        "calls/pdf/agreement.html", {**selectors.grant_detail(grant=grant), "organisation": world.org}
+        "calls/grants/pdf/agreement.html", {**selectors.grant_detail(grant=grant), "organisation": world.org}
     )
     for text in (grant.agreement_number, world.org.name, grant.application.actor.name, "Jeunes sensibilisés"):
         assert text in html

@@ -1,10 +1,13 @@
-"""Back office of the calls: the list, a call's rules and states, its questions, documents, criteria, indicators."""
+"""The calls: in the back office the list, a call's rules and states, its questions, documents, criteria,
+indicators; and the public pages of the published and closed calls, with the way in to apply (no login)."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,6 +27,7 @@ from passerelles.calls.services import calls as services
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.idempotency import idempotent
+from passerelles.core.models import Organisation
 from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
 
 EXPORT_FORMATS = {"csv", "xlsx"}
@@ -58,7 +62,7 @@ def calls(request):
         "export_querystring": querystring_without(request, "page", "format", "sep"),
         "can_edit": permissions.can_edit_calls(request.user, request.organisation),
     }
-    template = "calls/builder/includes/_calls.html" if request.htmx else "calls/builder/calls.html"
+    template = "calls/calls/includes/_calls.html" if request.htmx else "calls/calls/calls.html"
     return render(request, template, context)
 
 
@@ -87,7 +91,7 @@ def _render_call(request, pk, *, status=200, reopen_form=None):
     context["can_edit"] = permissions.can_edit_calls(request.user, request.organisation)
     context["reopen_form"] = reopen_form or ReopenForm()
     context["applications_url"] = reverse("calls:applications", args=[request.organisation.slug]) + f"?call={pk}"
-    return render(request, "calls/builder/call_detail.html", context, status=status)
+    return render(request, "calls/calls/call_detail.html", context, status=status)
 
 
 @require_GET
@@ -101,7 +105,7 @@ def _call_form(request, call=None):
     form = CallForm(request.POST or None, instance=call, orientations=orientations)
     context = {"form": form, "call": call}
     if request.method != "POST":
-        return render(request, "calls/builder/call_form.html", context)
+        return render(request, "calls/calls/call_form.html", context)
     if form.is_valid():
         try:
             if call is None:
@@ -115,7 +119,7 @@ def _call_form(request, call=None):
         else:
             messages.success(request, _("Appel enregistré."))
             return redirect(_call_url(request, saved))
-    return render(request, "calls/builder/call_form.html", context, status=422)
+    return render(request, "calls/calls/call_form.html", context, status=422)
 
 
 @require_http_methods(["GET", "POST"])
@@ -215,10 +219,10 @@ def _part_delete(request, *, call, label, consequence, delete):
             delete(request.user)
         except ValidationError as error:
             context["error"] = _error_text(error)
-            return render(request, "calls/builder/confirm_delete.html", context, status=422)
+            return render(request, "calls/calls/confirm_delete.html", context, status=422)
         messages.success(request, _("« %(label)s » a été supprimé.") % {"label": label})
         return redirect(_call_url(request, call))
-    return render(request, "calls/builder/confirm_delete.html", context)
+    return render(request, "calls/calls/confirm_delete.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -233,7 +237,7 @@ def question_create(request, pk):
         form_class=QuestionForm,
         create=services.question_create,
         update=None,
-        template="calls/builder/question_form.html",
+        template="calls/calls/question_form.html",
         title=_("Nouvelle question"),
         form_kwargs={"call": call},
     )
@@ -250,7 +254,7 @@ def question_edit(request, pk):
         form_class=QuestionForm,
         create=None,
         update=lambda by, **fields: services.question_update(question=question, by=by, **fields),
-        template="calls/builder/question_form.html",
+        template="calls/calls/question_form.html",
         title=_("Modifier la question"),
         form_kwargs={"call": question.call},
     )
@@ -293,7 +297,7 @@ def _simple_part_views(form_class, getter, create, update, delete, noun_new, nou
             form_class=form_class,
             create=create,
             update=None,
-            template="calls/builder/part_form.html",
+            template="calls/calls/part_form.html",
             title=noun_new,
         )
 
@@ -308,7 +312,7 @@ def _simple_part_views(form_class, getter, create, update, delete, noun_new, nou
             form_class=form_class,
             create=None,
             update=lambda by, **fields: update(row, by=by, **fields),
-            template="calls/builder/part_form.html",
+            template="calls/calls/part_form.html",
             title=noun_edit,
         )
 
@@ -353,3 +357,54 @@ indicator_create, indicator_edit, indicator_delete = _simple_part_views(
     gettext_lazy("Modifier l'indicateur"),
     gettext_lazy("Les rapports ne demanderont plus cet indicateur."),
 )
+
+
+# -- the public pages (no login) ----------------------------------------------------------------------------
+# The organisation comes from `public_slug`; a draft call, or another organisation's, answers 404.
+
+
+def _public_organisation(public_slug) -> Organisation:
+    return get_object_or_404(Organisation, slug=public_slug)
+
+
+@login_not_required
+@require_GET
+def public_calls(request, public_slug):
+    organisation = _public_organisation(public_slug)
+    context = {"public_organisation": organisation, "calls": selectors.public_call_list(organisation=organisation)}
+    return render(request, "calls/calls/public_calls.html", context)
+
+
+@login_not_required
+@require_GET
+def public_call_detail(request, public_slug, pk):
+    organisation = _public_organisation(public_slug)
+    context = selectors.public_call_detail(organisation=organisation, pk=pk)
+    context["public_organisation"] = organisation
+    return render(request, "calls/calls/public_call.html", context)
+
+
+@login_not_required
+@require_GET
+def public_apply(request, public_slug, pk):
+    """The way in from "Déposer une candidature": a logged-in account goes to the start of its application; a
+    visitor logs in (it has an account) or registers its structure with an account (it has none), and comes back."""
+    organisation = _public_organisation(public_slug)
+    context = selectors.public_call_detail(organisation=organisation, pk=pk)
+    call = context["call"]
+    call_url = reverse("public_calls:call", args=[organisation.slug, call.pk])
+    if context["public_state"] == "closed":
+        return redirect(call_url)
+    start_url = reverse("applicant:start", args=[call.pk])
+    if request.user.is_authenticated:
+        return redirect(start_url)
+    context.update(
+        {
+            "public_organisation": organisation,
+            "call_url": call_url,
+            "login_url": f"{reverse('core:login')}?{urlencode({'next': start_url})}",
+            "register_url": f"{reverse('public_actors:register', args=[organisation.slug])}?"
+            + urlencode({"next": call_url}),
+        }
+    )
+    return render(request, "calls/calls/public_apply.html", context)

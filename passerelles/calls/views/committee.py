@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from passerelles.calls.enums import ApplicationStatus
-from passerelles.calls.forms.grants import DecisionForm, GrantAwardForm, SessionForm
+from passerelles.calls.forms.committee import DecisionForm, SessionForm
+from passerelles.calls.forms.grants import GrantAwardForm
 from passerelles.calls.models import SCORE_MAX
-from passerelles.calls.selectors import grants as selectors
+from passerelles.calls.selectors import committee as selectors
 from passerelles.calls.services import committee as services
 from passerelles.core import permissions
 from passerelles.core.idempotency import idempotent

@@ -124,7 +124,7 @@ def grant(request, pk):
 def _agreement_response(grant) -> HttpResponse:
     context = selectors.grant_detail(grant=grant)
     context["organisation"] = grant.organisation
-    pdf = render_pdf("calls/pdf/agreement.html", context)
+    pdf = render_pdf("calls/grants/pdf/agreement.html", context)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="convention-{grant.agreement_number}.pdf"'
     return response

@@ -201,7 +201,7 @@ HOSTS = {
     "calls:application_annotate": ("calls:application", "instruction_application"),
     "calls:application_assign": ("calls:application", "instruction_application"),
     "calls:application_message": ("calls:application", "instruction_application"),
-    "calls:grant_create": ("calls:session", "grants_session"),
+    "calls:grant_create": ("calls:session", "committee_session"),
 }
 
 

@@ -214,7 +214,7 @@ def test_a_hostile_display_name_cannot_break_the_header(steering, client):
 
 # Every view that hands out a private file, and where its permission matrix is tested. A new one must be added here.
 TESTED_ELSEWHERE = {
-    "applicant:attachment": "calls/tests/test_applicant_views.py (the applicant's own files only)",
+    "applicant:attachment": "calls/tests/test_applications_views.py (the applicant's own files only)",
     "calls:review_attachment": "calls/tests/test_reviews_reading.py (the assigned reviewer, after declaring)",
 }
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from passerelles.actors.models import Actor
 from passerelles.actors.services import imports as import_services
 from passerelles.calls.models import Attachment
-from passerelles.calls.tests.test_applicant_views import (  # noqa: F401 (fixtures)
+from passerelles.calls.tests.test_applications_views import (  # noqa: F401 (fixtures)
     account,
     actor,
     application,
