@@ -4,9 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +12,7 @@ from passerelles.calls import workflow
 from passerelles.calls.enums import ApplicationStatus
 from passerelles.calls.models import Application, Call, CommitteeSession
 from passerelles.core import permissions
+from passerelles.core.mail import send_on_commit
 
 
 def _check(allowed: bool) -> None:
@@ -130,18 +129,19 @@ def application_decide(
 
 
 def _notify_decision(application: Application) -> None:
-    email = applicant_email(application)
-    if not email:
-        return
-    context = {
-        "organisation": application.organisation,
-        "application": application,
-        "call": application.call,
-        "accepted": application.status == ApplicationStatus.ACCEPTED,
-    }
-    if context["accepted"]:
+    accepted = application.status == ApplicationStatus.ACCEPTED
+    if accepted:
         subject = _("Votre candidature « %(title)s » est retenue") % {"title": application.title}
     else:
         subject = _("Votre candidature « %(title)s » n'est pas retenue") % {"title": application.title}
-    body = render_to_string("calls/committee/emails/decision.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    send_on_commit(
+        to=[applicant_email(application)],
+        subject=subject,
+        template="calls/committee/emails/decision.txt",
+        context={
+            "organisation": application.organisation,
+            "application": application,
+            "call": application.call,
+            "accepted": accepted,
+        },
+    )
