@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from passerelles.calls import workflow
 from passerelles.calls.enums import ApplicationStatus
 from passerelles.calls.models import Application, Call, CommitteeSession
+from passerelles.calls.selectors.applications import applicant_email
 from passerelles.core import permissions
 from passerelles.core.mail import send_on_commit
 
@@ -24,14 +25,6 @@ def _save(instance):
     instance.full_clean()
     instance.save()
     return instance
-
-
-def applicant_email(application: Application) -> str:
-    """Where to write to the applicant: the account that applied, else the account of the actor's entry."""
-    if application.applicant is not None and application.applicant.email:
-        return application.applicant.email
-    account = application.actor.account
-    return account.email if account is not None else ""
 
 
 @transaction.atomic

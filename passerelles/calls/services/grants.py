@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from passerelles.calls.enums import ApplicationStatus, ReportKind, ReportStatus, SupportModality
 from passerelles.calls.models import Application, Grant, GrantReport, Instalment, ReportIndicator
+from passerelles.calls.selectors.applications import applicant_email
 from passerelles.calls.selectors.grants import OPEN_REPORT_STATUSES
-from passerelles.calls.services.committee import applicant_email
 from passerelles.core import permissions
 from passerelles.core.enums import TerritoryKind
 from passerelles.core.mail import officer_emails, send_on_commit

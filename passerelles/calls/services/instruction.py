@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from passerelles.calls import workflow
 from passerelles.calls.enums import ApplicationStatus
 from passerelles.calls.models import Annotation, Application, Message, ReviewAssignment
+from passerelles.calls.selectors.applications import applicant_email
 from passerelles.calls.selectors.instruction import REVIEWER_ROLES
 from passerelles.core import permissions
 from passerelles.core.mail import officer_emails, send_on_commit
@@ -49,12 +50,6 @@ def _text(value: str, *, field: str, required_message: str, limit: int = MESSAGE
 
 
 # -- emails -------------------------------------------------------------------------------------------------
-
-
-def applicant_email(application: Application) -> str:
-    """The address of the applicant: the account keeping the actor's entry, else the account that applied."""
-    account = application.actor.account if application.actor.account_id else application.applicant
-    return account.email if account is not None and account.is_active else ""
 
 
 def _applicant_link(application: Application) -> str:
