@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -46,6 +47,22 @@ def apply_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def export_format(request, *, accepted=EXPORT_FORMATS) -> str:
+    """The file format a list is asked in (`?format=`, csv by default); 404 for one the list does not offer."""
+    fmt = request.GET.get("format", "csv")
+    if fmt not in accepted:
+        raise Http404
+    return fmt
+
+
+def export_delimiter(request) -> str:
+    """`;` for the French spreadsheets' CSV (`?sep=semicolon`), else `,`."""
+    return ";" if request.GET.get("sep") == "semicolon" else ","
 
 
 def form_status(request) -> int:

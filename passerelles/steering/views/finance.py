@@ -1,6 +1,5 @@
 """Budget and co-financing pages: funders, exchange rates, a project's budget, envelopes, the portfolio budget."""
 
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +10,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.idempotency import idempotent
-from passerelles.core.views_helpers import form_status, paginate, querystring_without, require, save_form
+from passerelles.core.views_helpers import (
+    export_delimiter,
+    export_format,
+    form_status,
+    paginate,
+    querystring_without,
+    require,
+    save_form,
+)
 from passerelles.steering.forms.finance import (
     BudgetFilterForm,
     BudgetLineForm,
@@ -38,12 +45,7 @@ def _org_url(request, name, *args):
 
 def _export_format(request) -> str | None:
     """`csv` or `xlsx` when the list is asked as a file; None for the page; 404 for anything else."""
-    fmt = request.GET.get("format")
-    if fmt is None:
-        return None
-    if fmt not in {"csv", "xlsx"}:
-        raise Http404
-    return fmt
+    return export_format(request) if "format" in request.GET else None
 
 
 def _export(request, fmt, *, filename, header, rows, title):
@@ -53,7 +55,7 @@ def _export(request, fmt, *, filename, header, rows, title):
         header=[str(h) for h in header],
         rows=rows,
         title=title,
-        delimiter=";" if request.GET.get("sep") == "semicolon" else ",",
+        delimiter=export_delimiter(request),
     )
 
 
@@ -497,8 +499,6 @@ def budget(request):
 @require_GET
 @require(permissions.can_view_steering)
 def budget_export(request):
-    fmt = request.GET.get("format", "csv")
-    if fmt not in {"csv", "xlsx"}:
-        raise Http404
+    fmt = export_format(request)
     _form, finance = _budget_filters(request)
     return _export(request, fmt, filename="budget", header=BUDGET_HEADER, rows=budget_rows(finance), title=_("Budget"))

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,7 +11,16 @@ from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.files import serve_private_file
 from passerelles.core.idempotency import idempotent
-from passerelles.core.views_helpers import apply_errors, form_status, paginate, querystring_without, require, save_form
+from passerelles.core.views_helpers import (
+    apply_errors,
+    export_delimiter,
+    export_format,
+    form_status,
+    paginate,
+    querystring_without,
+    require,
+    save_form,
+)
 from passerelles.steering.enums import MISSIONS_PER_YEAR_TARGET, FollowUpStatus
 from passerelles.steering.forms.monitoring import (
     EvaluationFilterForm,
@@ -44,16 +52,14 @@ def _list_context(request, form, queryset, **extra) -> dict:
 
 
 def _export(request, *, filename, header, rows, title):
-    fmt = request.GET.get("format", "csv")
-    if fmt not in {"csv", "xlsx"}:
-        raise Http404
+    fmt = export_format(request)
     return table_response(
         fmt=fmt,
         filename=f"{filename}-{request.organisation.slug}",
         header=header,
         rows=rows,
         title=title,
-        delimiter=";" if request.GET.get("sep") == "semicolon" else ",",
+        delimiter=export_delimiter(request),
     )
 
 

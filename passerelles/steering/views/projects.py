@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,7 +9,15 @@ from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.files import serve_private_file
 from passerelles.core.idempotency import idempotent
-from passerelles.core.views_helpers import form_status, paginate, querystring_without, require, save_form
+from passerelles.core.views_helpers import (
+    export_delimiter,
+    export_format,
+    form_status,
+    paginate,
+    querystring_without,
+    require,
+    save_form,
+)
 from passerelles.steering.forms.projects import (
     AnnualPlanFilterForm,
     AnnualPlanForm,
@@ -29,24 +36,20 @@ from passerelles.steering.selectors import projects as selectors
 from passerelles.steering.selectors.common import get_project_or_404
 from passerelles.steering.services import projects as services
 
-EXPORT_FORMATS = {"csv", "xlsx"}
-
 
 def _org_url(request, name, *args):
     return reverse(name, args=[request.organisation.slug, *args])
 
 
 def _export(request, *, filename, header, rows, title):
-    fmt = request.GET.get("format", "csv")
-    if fmt not in EXPORT_FORMATS:
-        raise Http404
+    fmt = export_format(request)
     return table_response(
         fmt=fmt,
         filename=filename,
         header=header,
         rows=rows,
         title=title,
-        delimiter=";" if request.GET.get("sep") == "semicolon" else ",",
+        delimiter=export_delimiter(request),
     )
 
 

@@ -4,7 +4,6 @@ import os
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +13,15 @@ from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.files import serve_private_file
 from passerelles.core.idempotency import idempotent
-from passerelles.core.views_helpers import apply_errors, form_status, paginate, querystring_without, require, save_form
+from passerelles.core.views_helpers import (
+    apply_errors,
+    export_format,
+    form_status,
+    paginate,
+    querystring_without,
+    require,
+    save_form,
+)
 from passerelles.steering.enums import PERIOD_TRANSITIONS, MeasuredOn, PeriodStatus
 from passerelles.steering.forms.results import (
     DisaggregationForm,
@@ -555,9 +562,7 @@ def performance(request):
 @require_GET
 @require(permissions.can_view_steering)
 def performance_export(request):
-    fmt = request.GET.get("format", "csv")
-    if fmt not in {"csv", "xlsx"}:
-        raise Http404
+    fmt = export_format(request)
     _form, rows = _filtered_performance(request)
     french_csv = fmt == "csv" and request.GET.get("sep") == "semicolon"
     return table_response(
