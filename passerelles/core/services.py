@@ -2,9 +2,7 @@
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -12,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from passerelles.core import permissions
 from passerelles.core.enums import Role
+from passerelles.core.mail import send_on_commit
 from passerelles.core.models import AccountUnlock, Membership, Organisation, User
 
 
@@ -58,9 +57,12 @@ def member_invite(
         "link": _set_password_url(user, base_url) if created or not user.has_usable_password() else base_url,
         "new_account": created,
     }
-    subject = _("Invitation à rejoindre l'espace « %(org)s » sur Passerelles") % {"org": organisation.name}
-    body = render_to_string("core/emails/invitation.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+    send_on_commit(
+        to=[user.email],
+        subject=_("Invitation à rejoindre l'espace « %(org)s » sur Passerelles") % {"org": organisation.name},
+        template="core/emails/invitation.txt",
+        context=context,
+    )
     return membership
 
 

@@ -3,8 +3,11 @@
 from functools import wraps
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 NEXT_MAX_LENGTH = 200
@@ -44,6 +47,45 @@ def apply_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def export_format(request, *, accepted=EXPORT_FORMATS) -> str:
+    """The file format a list is asked in (`?format=`, csv by default); 404 for one the list does not offer."""
+    fmt = request.GET.get("format", "csv")
+    if fmt not in accepted:
+        raise Http404
+    return fmt
+
+
+def export_delimiter(request) -> str:
+    """`;` for the French spreadsheets' CSV (`?sep=semicolon`), else `,`."""
+    return ";" if request.GET.get("sep") == "semicolon" else ","
+
+
+def form_status(request) -> int:
+    """The status of a form page: 422 when it comes back after a POST (invalid or refused), 200 on a GET."""
+    return 422 if request.method == "POST" else 200
+
+
+def save_form(request, form, save, *, success, next_url):
+    """The POST half of a create or edit page, the same for all: a redirect once saved, else None.
+
+    A valid POSTed form goes to `save(cleaned_data)` (the service call); then `success` is flashed and the browser
+    sent to `next_url`, each a value or a function of what `save` returned. A service's ValidationError lands on the
+    form. None on a GET, an invalid form or a refusal: the view shows its form again (`form_status`).
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        saved = save(form.cleaned_data)
+    except ValidationError as error:
+        apply_errors(form, error)
+        return None
+    messages.success(request, success(saved) if callable(success) else success)
+    return redirect(next_url(saved) if callable(next_url) else next_url)
 
 
 def safe_next(request, value) -> str:

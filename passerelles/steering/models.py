@@ -312,32 +312,55 @@ class ProjectSector(OrgOwned):
         return f"{self.code} ({self.percentage} %)"
 
 
-class ProjectDocument(OrgOwned):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
+class FileOrLink(OrgOwned):
+    """Abstract base of a titled attachment: a private file or a link, at least one of them, dated.
+
+    A subclass declares its `file` with `FileOrLink.file_field(<upload folder>)` and its check with
+    `FileOrLink.file_or_url_required(<constraint name>)` (the names stay those of the migrations).
+    """
+
     title = models.CharField(_("titre"), max_length=255)
-    file = models.FileField(
-        _("fichier"), upload_to=RandomName("projects"), storage=private_storage, max_length=255, blank=True
-    )
     original_name = models.CharField(_("nom du fichier"), max_length=255, blank=True)
     url = models.URLField(_("lien"), blank=True)
     added_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    history = HistoricalRecords()
-
     class Meta:
+        abstract = True
         ordering = ["-added_at"]
-        verbose_name = _("document du projet")
-        verbose_name_plural = _("documents du projet")
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(file="") | ~Q(url=""),
-                name="project_document_file_or_url",
-                violation_error_message=_("Joignez un fichier ou indiquez un lien."),
-            ),
-        ]
+
+    @staticmethod
+    def file_field(folder: str) -> models.FileField:
+        return models.FileField(
+            _("fichier"), upload_to=RandomName(folder), storage=private_storage, max_length=255, blank=True
+        )
+
+    @staticmethod
+    def file_or_url_required(name: str) -> models.CheckConstraint:
+        return models.CheckConstraint(
+            condition=~Q(file="") | ~Q(url=""),
+            name=name,
+            violation_error_message=_("Joignez un fichier ou indiquez un lien."),
+        )
+
+    def attach(self, file) -> None:
+        """Keep the uploaded file (already checked) and the name it came with."""
+        self.file = file
+        self.original_name = file.name
 
     def __str__(self) -> str:
         return self.title
+
+
+class ProjectDocument(FileOrLink):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
+    file = FileOrLink.file_field("projects")
+
+    history = HistoricalRecords()
+
+    class Meta(FileOrLink.Meta):
+        verbose_name = _("document du projet")
+        verbose_name_plural = _("documents du projet")
+        constraints = [FileOrLink.file_or_url_required("project_document_file_or_url")]
 
 
 # -- results framework -----------------------------------------------------------------------------------
@@ -485,33 +508,17 @@ class DisaggregationValue(OrgOwned):
         return f"{self.disaggregation}: {self.actual_value}"
 
 
-class PeriodEvidence(OrgOwned):
+class PeriodEvidence(FileOrLink):
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="evidence")
-    title = models.CharField(_("titre"), max_length=255)
-    file = models.FileField(
-        _("fichier"), upload_to=RandomName("evidence"), storage=private_storage, max_length=255, blank=True
-    )
-    original_name = models.CharField(_("nom du fichier"), max_length=255, blank=True)
-    url = models.URLField(_("lien"), blank=True)
+    file = FileOrLink.file_field("evidence")
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, related_name="+")
-    added_at = models.DateTimeField(default=timezone.now, editable=False)
 
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["-added_at"]
+    class Meta(FileOrLink.Meta):
         verbose_name = _("justificatif")
         verbose_name_plural = _("justificatifs")
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(file="") | ~Q(url=""),
-                name="evidence_file_or_url",
-                violation_error_message=_("Joignez un fichier ou indiquez un lien."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
+        constraints = [FileOrLink.file_or_url_required("evidence_file_or_url")]
 
 
 class PeriodTransition(OrgOwned):

@@ -10,7 +10,14 @@ from passerelles.core import permissions
 from passerelles.core.audit import history_entries
 from passerelles.core.exports import table_response
 from passerelles.core.idempotency import idempotent
-from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
+from passerelles.core.views_helpers import (
+    apply_errors,
+    export_delimiter,
+    export_format,
+    paginate,
+    querystring_without,
+    require,
+)
 from passerelles.strategy import selectors, services
 from passerelles.strategy.enums import ACTION_TRANSITIONS
 from passerelles.strategy.exports import PLAN_HEADER, plan_rows
@@ -161,9 +168,7 @@ def plan_export(request):
     document = _document(request)
     if document is None:
         raise Http404
-    fmt = request.GET.get("format", "csv")
-    if fmt not in {"csv", "xlsx"}:
-        raise Http404
+    fmt = export_format(request)
     _form, actions = _filtered_plan(request, document)
     return table_response(
         fmt=fmt,
@@ -171,7 +176,7 @@ def plan_export(request):
         header=PLAN_HEADER,
         rows=plan_rows(actions),
         title=_("Plan d'actions"),
-        delimiter=";" if request.GET.get("sep") == "semicolon" else ",",
+        delimiter=export_delimiter(request),
     )
 
 

@@ -6,9 +6,7 @@ An actor's account is a `User` with no membership: it reaches its own entries on
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -19,6 +17,7 @@ from passerelles.actors.models import Actor, PersonalDataRequest
 from passerelles.actors.selectors.accounts import own_actors, personal_data
 from passerelles.actors.services.directory import _apply_consent
 from passerelles.core import permissions
+from passerelles.core.mail import send_on_commit
 from passerelles.core.services import _set_password_url
 
 User = get_user_model()
@@ -63,10 +62,12 @@ def _send_invitation(*, actor: Actor, user, base_url: str, new_account: bool, ne
         "new_account": new_account or not user.has_usable_password(),
         "back_to_call": bool(next_url),
     }
-    subject = _("Votre compte pour la fiche « %(name)s » sur Passerelles") % {"name": actor.name}
-    body = render_to_string("actors/accounts/emails/account_invitation.txt", context)
-    email = user.email
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    send_on_commit(
+        to=[user.email],
+        subject=_("Votre compte pour la fiche « %(name)s » sur Passerelles") % {"name": actor.name},
+        template="actors/accounts/emails/account_invitation.txt",
+        context=context,
+    )
 
 
 @transaction.atomic

@@ -10,9 +10,7 @@ import copy
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +19,7 @@ from passerelles.actors.enums import ChangeRequestStatus, ModerationStatus
 from passerelles.actors.models import Actor, ActorChangeRequest
 from passerelles.actors.services.directory import _apply_consent
 from passerelles.core import permissions
+from passerelles.core.mail import send_on_commit
 
 # What the public sees or what identifies the structure: reviewed before it replaces the published version.
 MODERATED_FIELDS = (
@@ -153,15 +152,15 @@ def actor_change_reject(*, change: ActorChangeRequest, user, reason: str) -> Act
     change._history_user = user
     change.save(update_fields=["status", "reason", "decided_by", "decided_at", "updated_at"])
     actor = Actor.objects.select_related("account", "organisation").get(pk=change.actor_id)
-    recipient = actor.account.email if actor.account_id and actor.account.is_active else ""
-    if recipient:
-        context = {
+    send_on_commit(
+        to=[actor.account.email if actor.account_id and actor.account.is_active else ""],
+        subject=_("Votre modification de la fiche « %(name)s » n'a pas été publiée") % {"name": actor.name},
+        template="actors/accounts/emails/change_rejected.txt",
+        context={
             "organisation": actor.organisation,
             "actor_name": actor.name,
             "reason": reason,
             "link": settings.PUBLIC_BASE_URL.rstrip("/") + reverse("actor_space:edit", args=[actor.pk]),
-        }
-        subject = _("Votre modification de la fiche « %(name)s » n'a pas été publiée") % {"name": actor.name}
-        body = render_to_string("actors/accounts/emails/change_rejected.txt", context)
-        transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))
+        },
+    )
     return change

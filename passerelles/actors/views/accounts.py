@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,9 +14,14 @@ from passerelles.actors.services import accounts as accounts_services
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.idempotency import idempotent
-from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
-
-EXPORT_FORMATS = {"csv", "xlsx"}
+from passerelles.core.views_helpers import (
+    apply_errors,
+    export_delimiter,
+    export_format,
+    paginate,
+    querystring_without,
+    require,
+)
 
 
 def _actor_url(request, actor) -> str:
@@ -84,9 +88,7 @@ def data_requests(request):
 @require_GET
 @require(permissions.can_manage_data_requests)
 def data_requests_export(request):
-    fmt = request.GET.get("format", "csv")
-    if fmt not in EXPORT_FORMATS:
-        raise Http404
+    fmt = export_format(request)
     _form, requests = _filtered(request)
     return table_response(
         fmt=fmt,
@@ -94,5 +96,5 @@ def data_requests_export(request):
         header=accounts_selectors.data_requests_header(),
         rows=accounts_selectors.data_requests_rows(requests),
         title=_("Demandes sur des données personnelles"),
-        delimiter=";" if request.GET.get("sep") == "semicolon" else ",",
+        delimiter=export_delimiter(request),
     )

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,24 +21,18 @@ from passerelles.actors.services import census as services
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.idempotency import idempotent
-from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
-
-EXPORT_FORMATS = {"csv", "xlsx"}
+from passerelles.core.views_helpers import (
+    apply_errors,
+    export_delimiter,
+    export_format,
+    paginate,
+    querystring_without,
+    require,
+)
 
 
 def _org_url(request, name, *args):
     return reverse(name, args=[request.organisation.slug, *args])
-
-
-def _export_format(request) -> str:
-    fmt = request.GET.get("format", "csv")
-    if fmt not in EXPORT_FORMATS:
-        raise Http404
-    return fmt
-
-
-def _delimiter(request) -> str:
-    return ";" if request.GET.get("sep") == "semicolon" else ","
 
 
 def _can_edit(request) -> bool:
@@ -77,7 +70,7 @@ def campaigns(request):
 @require_GET
 @require(permissions.can_view_census)
 def campaigns_export(request):
-    fmt = _export_format(request)
+    fmt = export_format(request)
     _form, campaigns = _campaigns(request)
     return table_response(
         fmt=fmt,
@@ -85,7 +78,7 @@ def campaigns_export(request):
         header=selectors.campaigns_header(),
         rows=selectors.campaigns_rows(campaigns),
         title=_("Campagnes de recensement"),
-        delimiter=_delimiter(request),
+        delimiter=export_delimiter(request),
     )
 
 
@@ -143,14 +136,14 @@ def campaign_detail(request, pk):
 @require(permissions.can_view_census)
 def findings_export(request, pk):
     campaign = selectors.get_campaign_or_404(request.organisation, pk)
-    fmt = _export_format(request)
+    fmt = export_format(request)
     return table_response(
         fmt=fmt,
         filename=f"recensement-{campaign.pk}-acteurs",
         header=selectors.findings_header(),
         rows=selectors.findings_rows(selectors.campaign_findings(campaign=campaign)),
         title=_("Acteurs recensés"),
-        delimiter=_delimiter(request),
+        delimiter=export_delimiter(request),
     )
 
 

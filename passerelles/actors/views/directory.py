@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +14,14 @@ from passerelles.actors.services import directory as services
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.idempotency import idempotent
-from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
+from passerelles.core.views_helpers import (
+    apply_errors,
+    export_delimiter,
+    export_format,
+    paginate,
+    querystring_without,
+    require,
+)
 
 
 def _org_url(request, name, *args):
@@ -50,9 +57,7 @@ def directory(request):
 @require_GET
 @require(permissions.can_view_actors)
 def directory_export(request):
-    fmt = request.GET.get("format", "csv")
-    if fmt not in {"csv", "xlsx", "geojson"}:
-        raise Http404
+    fmt = export_format(request, accepted=("csv", "xlsx", "geojson"))
     _form, actors = _filtered(request)
     with_contacts = permissions.can_see_actor_contacts(request.user, request.organisation)
     filename = f"acteurs-{request.organisation.slug}"
@@ -73,7 +78,7 @@ def directory_export(request):
         header=selectors.export_header(with_contacts=with_contacts),
         rows=selectors.export_rows(actors, with_contacts=with_contacts),
         title=_("Acteurs du territoire"),
-        delimiter=";" if request.GET.get("sep") == "semicolon" else ",",
+        delimiter=export_delimiter(request),
     )
 
 

@@ -4,7 +4,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from passerelles.actors.forms.imports import ImportForm, ReportFilterForm
 from passerelles.actors.services import imports as import_services
 from passerelles.core import permissions
 from passerelles.core.exports import table_response, write_csv
-from passerelles.core.views_helpers import paginate, querystring_without, require
+from passerelles.core.views_helpers import export_delimiter, export_format, paginate, querystring_without, require
 
 
 def _session_key(request) -> str:
@@ -89,9 +89,7 @@ def import_report(request):
 @require_GET
 @require(permissions.can_edit_actors)
 def import_report_export(request):
-    fmt = request.GET.get("format", "csv")
-    if fmt not in {"csv", "xlsx"}:
-        raise Http404
+    fmt = export_format(request)
     pending, reports, _form = _report(request)
     if pending is None:
         return redirect(_org_url(request, "actors:import"))
@@ -101,7 +99,7 @@ def import_report_export(request):
         header=[_("Ligne"), _("Nom"), _("Résultat"), _("Motif")],
         rows=([e.line, e.name, e.outcome_label, " ".join(e.reasons)] for e in reports[1]),
         title=_("Rapport d'import"),
-        delimiter=";" if request.GET.get("sep") == "semicolon" else ",",
+        delimiter=export_delimiter(request),
     )
 
 

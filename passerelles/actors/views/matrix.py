@@ -4,7 +4,6 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,9 +16,7 @@ from passerelles.actors.selectors.common import get_actor_or_404
 from passerelles.actors.services import matrix as matrix_services
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
-from passerelles.core.views_helpers import paginate, querystring_without, require
-
-EXPORT_FORMATS = {"csv", "xlsx"}
+from passerelles.core.views_helpers import export_delimiter, export_format, paginate, querystring_without, require
 
 
 class MatrixFilterForm(forms.Form):
@@ -65,17 +62,6 @@ def _org_url(request, name, *args):
     return reverse(name, args=[request.organisation.slug, *args])
 
 
-def _export_format(request) -> str:
-    fmt = request.GET.get("format", "csv")
-    if fmt not in EXPORT_FORMATS:
-        raise Http404
-    return fmt
-
-
-def _delimiter(request) -> str:
-    return ";" if request.GET.get("sep") == "semicolon" else ","
-
-
 # -- who works on what, where ----------------------------------------------------------------------
 
 
@@ -101,7 +87,7 @@ def matrix(request):
 @require_GET
 @require(permissions.can_view_actors)
 def matrix_export(request):
-    fmt = _export_format(request)
+    fmt = export_format(request)
     _form, _kind, matrix = _matrix(request)
     return table_response(
         fmt=fmt,
@@ -109,7 +95,7 @@ def matrix_export(request):
         header=matrix_selectors.matrix_header(matrix),
         rows=matrix_selectors.matrix_rows(matrix),
         title=_("Qui fait quoi, où"),
-        delimiter=_delimiter(request),
+        delimiter=export_delimiter(request),
     )
 
 
@@ -155,7 +141,7 @@ def duplicates(request):
 @require_GET
 @require(permissions.can_edit_actors)
 def duplicates_export(request):
-    fmt = _export_format(request)
+    fmt = export_format(request)
     _form, pairs = _duplicates(request)
     return table_response(
         fmt=fmt,
@@ -163,7 +149,7 @@ def duplicates_export(request):
         header=matrix_selectors.duplicates_header(),
         rows=matrix_selectors.duplicates_rows(pairs),
         title=_("Doublons probables"),
-        delimiter=_delimiter(request),
+        delimiter=export_delimiter(request),
     )
 
 

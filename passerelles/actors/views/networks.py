@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,24 +20,18 @@ from passerelles.actors.services import networks as services
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.idempotency import idempotent
-from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
-
-EXPORT_FORMATS = {"csv", "xlsx"}
+from passerelles.core.views_helpers import (
+    apply_errors,
+    export_delimiter,
+    export_format,
+    paginate,
+    querystring_without,
+    require,
+)
 
 
 def _org_url(request, name, *args):
     return reverse(name, args=[request.organisation.slug, *args])
-
-
-def _export_format(request) -> str:
-    fmt = request.GET.get("format", "csv")
-    if fmt not in EXPORT_FORMATS:
-        raise Http404
-    return fmt
-
-
-def _delimiter(request) -> str:
-    return ";" if request.GET.get("sep") == "semicolon" else ","
 
 
 # -- the ranking ----------------------------------------------------------------------------------
@@ -69,7 +62,7 @@ def networks(request):
 @require_GET
 @require(permissions.can_view_networks)
 def networks_export(request):
-    fmt = _export_format(request)
+    fmt = export_format(request)
     _form, ranked = _ranking(request)
     criteria = list(selectors.criteria(organisation=request.organisation))
     return table_response(
@@ -80,7 +73,7 @@ def networks_export(request):
             ranked, criteria_rows=criteria, scores=selectors.scores_by_network(organisation=request.organisation)
         ),
         title=_("Priorisation des réseaux"),
-        delimiter=_delimiter(request),
+        delimiter=export_delimiter(request),
     )
 
 
@@ -203,7 +196,7 @@ def network_criteria(request):
 @require_GET
 @require(permissions.can_view_networks)
 def network_criteria_export(request):
-    fmt = _export_format(request)
+    fmt = export_format(request)
     _form, rows, _total = _criteria(request)
     return table_response(
         fmt=fmt,
@@ -211,7 +204,7 @@ def network_criteria_export(request):
         header=selectors.criteria_header(),
         rows=selectors.criteria_rows(rows),
         title=_("Critères de priorisation"),
-        delimiter=_delimiter(request),
+        delimiter=export_delimiter(request),
     )
 
 

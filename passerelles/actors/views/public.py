@@ -7,7 +7,7 @@ never a contact field.
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -21,7 +21,14 @@ from passerelles.actors.services import public as services
 from passerelles.core.exports import table_response
 from passerelles.core.idempotency import idempotent
 from passerelles.core.models import Organisation
-from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, safe_next
+from passerelles.core.views_helpers import (
+    apply_errors,
+    export_delimiter,
+    export_format,
+    paginate,
+    querystring_without,
+    safe_next,
+)
 
 EMBED_FILTERS = ("kind", "theme")
 
@@ -71,9 +78,7 @@ def directory(request, public_slug):
 @require_GET
 def export(request, public_slug):
     organisation = _organisation(public_slug)
-    fmt = request.GET.get("format", "csv")
-    if fmt not in {"csv", "xlsx"}:
-        raise Http404
+    fmt = export_format(request)
     form = _filters(request, organisation)
     actors = services.public_directory(organisation=organisation, **form.selector_kwargs())
     return table_response(
@@ -82,7 +87,7 @@ def export(request, public_slug):
         header=services.export_header(),
         rows=services.export_rows(actors),
         title=_("Acteurs du territoire"),
-        delimiter=";" if request.GET.get("sep") == "semicolon" else ",",
+        delimiter=export_delimiter(request),
     )
 
 

@@ -4,7 +4,6 @@ public one-click unsubscribe. Thin views over `selectors.watch` and `services.wa
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,9 +22,14 @@ from passerelles.actors.services import watch as services
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.idempotency import idempotent
-from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
-
-EXPORT_FORMATS = {"csv", "xlsx"}
+from passerelles.core.views_helpers import (
+    apply_errors,
+    export_delimiter,
+    export_format,
+    paginate,
+    querystring_without,
+    require,
+)
 
 
 def _org_url(request, name, *args):
@@ -62,9 +66,7 @@ def items(request):
 @require_GET
 @require(permissions.can_view_watch)
 def items_export(request):
-    fmt = request.GET.get("format", "csv")
-    if fmt not in EXPORT_FORMATS:
-        raise Http404
+    fmt = export_format(request)
     _form, queryset = _filtered(request)
     return table_response(
         fmt=fmt,
@@ -74,7 +76,7 @@ def items_export(request):
             queryset, orientations=selectors.orientation_labels(organisation=request.organisation)
         ),
         title=_("Veille des réseaux"),
-        delimiter=";" if request.GET.get("sep") == "semicolon" else ",",
+        delimiter=export_delimiter(request),
     )
 
 
@@ -145,9 +147,7 @@ def subscriptions(request):
 @require_GET
 @require(permissions.can_manage_watch_subscriptions)
 def subscriptions_export(request):
-    fmt = request.GET.get("format", "csv")
-    if fmt not in EXPORT_FORMATS:
-        raise Http404
+    fmt = export_format(request)
     return table_response(
         fmt=fmt,
         filename=f"abonnements-veille-{request.organisation.slug}",
@@ -157,7 +157,7 @@ def subscriptions_export(request):
             orientations=selectors.orientation_labels(organisation=request.organisation),
         ),
         title=_("Abonnements à la veille"),
-        delimiter=";" if request.GET.get("sep") == "semicolon" else ",",
+        delimiter=export_delimiter(request),
     )
 
 

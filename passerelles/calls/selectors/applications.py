@@ -23,6 +23,18 @@ def _pk(value) -> int:
         raise Http404 from exc
 
 
+def applicant_email(application: Application) -> str:
+    """THE address of every email to the applicant side of an application (docs/calls.md, "Emails").
+
+    The active account keeping the actor's entry, else the active account that started the application; "" (no
+    email) when neither. Load the application with `actor__account` and `applicant`.
+    """
+    for account in (application.actor.account, application.applicant):
+        if account is not None and account.is_active and account.email:
+            return account.email
+    return ""
+
+
 def own_applications(*, user) -> QuerySet[Application]:
     """Every application of the account, newest first, with its call, actor and last change (no N+1)."""
     if not user.is_authenticated:

@@ -4,16 +4,16 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from passerelles.calls import workflow
 from passerelles.calls.enums import ApplicationStatus
 from passerelles.calls.models import Application, Call, CommitteeSession
+from passerelles.calls.selectors.applications import applicant_email
 from passerelles.core import permissions
+from passerelles.core.mail import send_on_commit
 
 
 def _check(allowed: bool) -> None:
@@ -25,14 +25,6 @@ def _save(instance):
     instance.full_clean()
     instance.save()
     return instance
-
-
-def applicant_email(application: Application) -> str:
-    """Where to write to the applicant: the account that applied, else the account of the actor's entry."""
-    if application.applicant is not None and application.applicant.email:
-        return application.applicant.email
-    account = application.actor.account
-    return account.email if account is not None else ""
 
 
 @transaction.atomic
@@ -130,18 +122,19 @@ def application_decide(
 
 
 def _notify_decision(application: Application) -> None:
-    email = applicant_email(application)
-    if not email:
-        return
-    context = {
-        "organisation": application.organisation,
-        "application": application,
-        "call": application.call,
-        "accepted": application.status == ApplicationStatus.ACCEPTED,
-    }
-    if context["accepted"]:
+    accepted = application.status == ApplicationStatus.ACCEPTED
+    if accepted:
         subject = _("Votre candidature « %(title)s » est retenue") % {"title": application.title}
     else:
         subject = _("Votre candidature « %(title)s » n'est pas retenue") % {"title": application.title}
-    body = render_to_string("calls/committee/emails/decision.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    send_on_commit(
+        to=[applicant_email(application)],
+        subject=subject,
+        template="calls/committee/emails/decision.txt",
+        context={
+            "organisation": application.organisation,
+            "application": application,
+            "call": application.call,
+            "accepted": accepted,
+        },
+    )

@@ -5,19 +5,17 @@ import re
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from passerelles.calls.enums import ApplicationStatus, ReportKind, ReportStatus, SupportModality
 from passerelles.calls.models import Application, Grant, GrantReport, Instalment, ReportIndicator
+from passerelles.calls.selectors.applications import applicant_email
 from passerelles.calls.selectors.grants import OPEN_REPORT_STATUSES
-from passerelles.calls.services.committee import applicant_email
-from passerelles.calls.services.instruction import officer_emails
 from passerelles.core import permissions
 from passerelles.core.enums import TerritoryKind
+from passerelles.core.mail import officer_emails, send_on_commit
 from passerelles.core.models import Territory
 from passerelles.steering.enums import (
     ActivityStatus,
@@ -251,14 +249,13 @@ def report_submit(*, report: GrantReport, user, narrative: str, values: dict[int
     report.status = ReportStatus.SUBMITTED
     report.submitted_at = timezone.now()
     _save(report)
-    emails = officer_emails(report.organisation)
-    if emails:
-        subject = _("Rapport remis : %(grant)s — %(kind)s") % {
-            "grant": report.grant.agreement_number,
-            "kind": report.get_kind_display(),
-        }
-        body = render_to_string("calls/grants/emails/report_submitted.txt", {"report": report, "grant": report.grant})
-        transaction.on_commit(lambda: send_mail(subject, body, None, emails))
+    send_on_commit(
+        to=officer_emails(report.organisation),
+        subject=_("Rapport remis : %(grant)s — %(kind)s")
+        % {"grant": report.grant.agreement_number, "kind": report.get_kind_display()},
+        template="calls/grants/emails/report_submitted.txt",
+        context={"report": report, "grant": report.grant},
+    )
     return report
 
 
@@ -325,11 +322,12 @@ def report_return(*, report: GrantReport, by, message: str) -> GrantReport:
     report.reviewed_by = by
     report.reviewed_at = timezone.now()
     _save(report)
-    email = applicant_email(report.grant.application)
-    if email:
-        subject = _("Votre %(kind)s est à reprendre") % {"kind": report.get_kind_display().lower()}
-        body = render_to_string("calls/grants/emails/report_returned.txt", {"report": report, "grant": report.grant})
-        transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    send_on_commit(
+        to=[applicant_email(report.grant.application)],
+        subject=_("Votre %(kind)s est à reprendre") % {"kind": report.get_kind_display().lower()},
+        template="calls/grants/emails/report_returned.txt",
+        context={"report": report, "grant": report.grant},
+    )
     return report
 
 
@@ -346,17 +344,17 @@ def report_remind(*, report: GrantReport, now: datetime.datetime | None = None) 
         return False
     if report.last_reminder_at is not None and report.last_reminder_at > now - datetime.timedelta(days=7):
         return False
-    email = applicant_email(report.grant.application)
-    if not email:
+    late = report.due_on < timezone.localdate(now)
+    sent = send_on_commit(
+        to=[applicant_email(report.grant.application)],
+        subject=(_("Rapport en retard : %(number)s") if late else _("Rapport attendu bientôt : %(number)s"))
+        % {"number": report.grant.agreement_number},
+        template="calls/grants/emails/report_reminder.txt",
+        context={"report": report, "grant": report.grant, "late": late},
+    )
+    if not sent:
         return False
-    today = timezone.localdate(now)
-    context = {"report": report, "grant": report.grant, "late": report.due_on < today}
-    subject = (
-        _("Rapport en retard : %(number)s") if context["late"] else _("Rapport attendu bientôt : %(number)s")
-    ) % {"number": report.grant.agreement_number}
-    body = render_to_string("calls/grants/emails/report_reminder.txt", context)
     report.last_reminder_at = now
     report.reminder_count += 1
     _save(report)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
     return True

@@ -8,9 +8,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,9 +16,10 @@ from django.utils.translation import gettext as _
 from passerelles.calls import workflow
 from passerelles.calls.enums import ApplicationStatus
 from passerelles.calls.models import Annotation, Application, Message, ReviewAssignment
+from passerelles.calls.selectors.applications import applicant_email
 from passerelles.calls.selectors.instruction import REVIEWER_ROLES
 from passerelles.core import permissions
-from passerelles.core.enums import Role
+from passerelles.core.mail import officer_emails, send_on_commit
 from passerelles.core.models import Membership
 
 MESSAGE_MAX = 5000
@@ -53,28 +52,6 @@ def _text(value: str, *, field: str, required_message: str, limit: int = MESSAGE
 # -- emails -------------------------------------------------------------------------------------------------
 
 
-def applicant_email(application: Application) -> str:
-    """The address of the applicant: the account keeping the actor's entry, else the account that applied."""
-    account = application.actor.account if application.actor.account_id else application.applicant
-    return account.email if account is not None and account.is_active else ""
-
-
-def officer_emails(organisation) -> list[str]:
-    return sorted(
-        Membership.objects.filter(
-            organisation=organisation, is_active=True, user__is_active=True, role__in=(Role.ADMIN, Role.OFFICER)
-        ).values_list("user__email", flat=True)
-    )
-
-
-def _mail_on_commit(*, subject: str, template: str, context: dict, recipients: list[str]) -> None:
-    recipients = [r for r in recipients if r]
-    if not recipients:
-        return
-    body = render_to_string(template, context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
-
-
 def _applicant_link(application: Application) -> str:
     return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("applicant:messages", args=[application.pk])
 
@@ -86,7 +63,7 @@ def _officer_link(application: Application) -> str:
 
 
 def _notify_move(application: Application, message: str) -> None:
-    _mail_on_commit(
+    send_on_commit(
         subject=_("Votre candidature %(reference)s : %(status)s")
         % {"reference": application.reference, "status": application.get_status_display().lower()},
         template="calls/instruction/emails/status.txt",
@@ -97,7 +74,7 @@ def _notify_move(application: Application, message: str) -> None:
             "due": application.completion_due if application.status == ApplicationStatus.RETURNED else None,
             "link": _applicant_link(application),
         },
-        recipients=[applicant_email(application)],
+        to=[applicant_email(application)],
     )
 
 
@@ -201,12 +178,12 @@ def application_message_send(*, application: Application, user, body: str) -> Me
     )
     message.full_clean()
     message.save()
-    _mail_on_commit(
+    send_on_commit(
         subject=_("Candidature %(reference)s : un message de %(organisation)s")
         % {"reference": application.reference, "organisation": application.organisation.name},
         template="calls/instruction/emails/message.txt",
         context={"application": application, "body": body, "link": _applicant_link(application), "to_applicant": True},
-        recipients=[applicant_email(application)],
+        to=[applicant_email(application)],
     )
     return message
 
@@ -225,11 +202,11 @@ def applicant_message_send(*, application: Application, user, body: str) -> Mess
     )
     message.full_clean()
     message.save()
-    _mail_on_commit(
+    send_on_commit(
         subject=_("Candidature %(reference)s : réponse du porteur") % {"reference": application.reference},
         template="calls/instruction/emails/message.txt",
         context={"application": application, "body": body, "link": _officer_link(application), "to_applicant": False},
-        recipients=officer_emails(application.organisation),
+        to=officer_emails(application.organisation),
     )
     return message
 
@@ -266,7 +243,7 @@ def reviewer_assign(*, application: Application, user, reviewer) -> ReviewAssign
     )
     assignment.full_clean()
     assignment.save()
-    _mail_on_commit(
+    send_on_commit(
         subject=_("Une candidature à évaluer : %(reference)s") % {"reference": application.reference},
         template="calls/instruction/emails/assigned.txt",
         context={
@@ -274,7 +251,7 @@ def reviewer_assign(*, application: Application, user, reviewer) -> ReviewAssign
             "link": settings.PUBLIC_BASE_URL.rstrip("/")
             + reverse("calls:review", args=[organisation.slug, assignment.pk]),
         },
-        recipients=[reviewer.email],
+        to=[reviewer.email],
     )
     return assignment
 

@@ -4,7 +4,6 @@ indicators; and the public pages of the published and closed calls, with the way
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -28,9 +27,14 @@ from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.idempotency import idempotent
 from passerelles.core.models import Organisation
-from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
-
-EXPORT_FORMATS = {"csv", "xlsx"}
+from passerelles.core.views_helpers import (
+    apply_errors,
+    export_delimiter,
+    export_format,
+    paginate,
+    querystring_without,
+    require,
+)
 
 
 def _call_url(request, call) -> str:
@@ -69,9 +73,7 @@ def calls(request):
 @require_GET
 @require(permissions.can_view_calls)
 def calls_export(request):
-    fmt = request.GET.get("format", "csv")
-    if fmt not in EXPORT_FORMATS:
-        raise Http404
+    fmt = export_format(request)
     _form, rows = _list(request)
     return table_response(
         fmt=fmt,
@@ -79,7 +81,7 @@ def calls_export(request):
         header=selectors.export_header(),
         rows=selectors.export_rows(rows),
         title=_("Appels à projets"),
-        delimiter=";" if request.GET.get("sep") == "semicolon" else ",",
+        delimiter=export_delimiter(request),
     )
 
 

@@ -29,9 +29,14 @@ from passerelles.core.exports import table_response, write_csv
 from passerelles.core.idempotency import idempotent
 from passerelles.core.models import Organisation
 from passerelles.core.pdf import render_pdf
-from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
-
-EXPORT_FORMATS = {"csv", "xlsx"}
+from passerelles.core.views_helpers import (
+    apply_errors,
+    export_delimiter,
+    export_format,
+    paginate,
+    querystring_without,
+    require,
+)
 
 
 def _org_url(request, name, *args):
@@ -68,9 +73,7 @@ def grants(request):
 @require_GET
 @require(permissions.can_view_grants)
 def grants_export(request):
-    fmt = request.GET.get("format", "csv")
-    if fmt not in EXPORT_FORMATS:
-        raise Http404
+    fmt = export_format(request)
     _form, queryset = _filtered(request)
     return table_response(
         fmt=fmt,
@@ -78,7 +81,7 @@ def grants_export(request):
         header=selectors.GRANT_EXPORT_HEADER,
         rows=selectors.grant_export_rows(queryset),
         title=_("Subventions"),
-        delimiter=";" if request.GET.get("sep") == "semicolon" else ",",
+        delimiter=export_delimiter(request),
     )
 
 

@@ -5,7 +5,6 @@ Also the applicant's side of the message thread (no membership: "mine or 404").
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,7 +26,14 @@ from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.files import serve_private_file
 from passerelles.core.idempotency import idempotent
-from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
+from passerelles.core.views_helpers import (
+    apply_errors,
+    export_delimiter,
+    export_format,
+    paginate,
+    querystring_without,
+    require,
+)
 
 # -- the list and the export --------------------------------------------------------------------------------
 
@@ -57,9 +63,7 @@ def applications(request):
 @require_GET
 @require(permissions.can_view_applications)
 def applications_export(request):
-    fmt = request.GET.get("format", "csv")
-    if fmt not in {"csv", "xlsx"}:
-        raise Http404
+    fmt = export_format(request)
     _form, kwargs, queryset = _filtered(request)
     header, rows = selectors.export_table(queryset, call=kwargs["call"], user=request.user)
     return table_response(
@@ -68,7 +72,7 @@ def applications_export(request):
         header=header,
         rows=rows,
         title=_("Candidatures"),
-        delimiter=";" if request.GET.get("sep") == "semicolon" else ",",
+        delimiter=export_delimiter(request),
     )
 
 

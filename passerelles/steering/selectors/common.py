@@ -5,7 +5,7 @@ from django.http import Http404
 
 from passerelles.core.enums import Role
 from passerelles.core.permissions import STEERING_READERS, can_view_project, get_membership
-from passerelles.core.tenancy import for_org
+from passerelles.core.tenancy import for_org, get_for_org_or_404
 from passerelles.steering.models import Project, ProjectDirectorate
 
 
@@ -39,6 +39,18 @@ def get_project_or_404(organisation, pk, *, user) -> Project:
     if not can_view_project(user, project):
         raise Http404
     return project
+
+
+def get_project_child_or_404(queryset_or_model, organisation, pk, *, project: Project, path: str = "project"):
+    """A row of the organisation that also belongs to this project; 404 otherwise (missing, another organisation's
+    and another project's alike).
+
+    `path` leads from the row to its project: `project` for a direct child, `review__project` for an assessment,
+    `indicator__result__project` for a period's disaggregation.
+    """
+    if isinstance(queryset_or_model, type):
+        queryset_or_model = queryset_or_model._default_manager.all()
+    return get_for_org_or_404(queryset_or_model.filter(**{path: project}), organisation, pk)
 
 
 def with_home_indicator_flag(projects: QuerySet[Project]) -> QuerySet[Project]:

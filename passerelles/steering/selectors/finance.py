@@ -29,7 +29,6 @@ from decimal import Decimal
 
 from django.db.models import OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
-from django.http import Http404
 
 from passerelles.core.tenancy import for_org, get_for_org_or_404
 from passerelles.steering.enums import BudgetLineStatus, FunderKind, ProjectKind, TransactionKind
@@ -43,6 +42,7 @@ from passerelles.steering.models import (
     ProjectDirectorate,
     Transaction,
 )
+from passerelles.steering.selectors.common import get_project_child_or_404
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -63,24 +63,22 @@ def get_exchange_rate_or_404(organisation, pk) -> ExchangeRate:
     return get_for_org_or_404(ExchangeRate, organisation, pk)
 
 
-def _child_of(project: Project, model, pk, queryset=None):
-    """A row of the organisation that also belongs to this project; 404 otherwise."""
-    row = get_for_org_or_404(queryset if queryset is not None else model, project.organisation, pk)
-    if row.project_id != project.pk:
-        raise Http404
-    return row
-
-
 def get_budget_line_or_404(project: Project, pk) -> BudgetLine:
-    return _child_of(project, BudgetLine, pk, BudgetLine.objects.select_related("funder"))
+    return get_project_child_or_404(
+        BudgetLine.objects.select_related("funder"), project.organisation, pk, project=project
+    )
 
 
 def get_transaction_or_404(project: Project, pk) -> Transaction:
-    return _child_of(project, Transaction, pk, Transaction.objects.select_related("funder"))
+    return get_project_child_or_404(
+        Transaction.objects.select_related("funder"), project.organisation, pk, project=project
+    )
 
 
 def get_in_kind_or_404(project: Project, pk) -> InKindContribution:
-    return _child_of(project, InKindContribution, pk, InKindContribution.objects.select_related("funder"))
+    return get_project_child_or_404(
+        InKindContribution.objects.select_related("funder"), project.organisation, pk, project=project
+    )
 
 
 # -- lists ----------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
 from passerelles.core.enums import TerritoryKind
 from passerelles.core.models import Territory
@@ -25,7 +24,7 @@ from passerelles.steering.models import (
     ProjectDocument,
     ProjectSector,
 )
-from passerelles.steering.selectors.common import visible_projects, with_home_indicator_flag
+from passerelles.steering.selectors.common import get_project_child_or_404, visible_projects, with_home_indicator_flag
 from passerelles.strategy.enums import DocumentStatus
 from passerelles.strategy.models import StrategyDocument
 
@@ -55,30 +54,23 @@ def get_annual_plan_or_404(organisation, pk) -> AnnualPlan:
     return get_for_org_or_404(AnnualPlan.objects.select_related("programme"), organisation, pk)
 
 
-def _child_or_404(queryset, organisation, pk, **parent):
-    """A child row of the organisation that also belongs to the given parent (plan or project), else 404."""
-    row = get_for_org_or_404(queryset, organisation, pk)
-    for name, value in parent.items():
-        if getattr(row, f"{name}_id") != value.pk:
-            raise Http404
-    return row
-
-
 def get_plan_item_or_404(organisation, plan, pk) -> AnnualPlanItem:
     queryset = AnnualPlanItem.objects.select_related("action", "project", "owner", "plan")
-    return _child_or_404(queryset, organisation, pk, plan=plan)
+    return get_for_org_or_404(queryset.filter(plan=plan), organisation, pk)
 
 
 def get_participant_or_404(organisation, project, pk) -> ParticipatingOrganisation:
-    return _child_or_404(ParticipatingOrganisation.objects.all(), organisation, pk, project=project)
+    return get_project_child_or_404(ParticipatingOrganisation, organisation, pk, project=project)
 
 
 def get_project_directorate_or_404(organisation, project, pk) -> ProjectDirectorate:
-    return _child_or_404(ProjectDirectorate.objects.select_related("directorate"), organisation, pk, project=project)
+    return get_project_child_or_404(
+        ProjectDirectorate.objects.select_related("directorate"), organisation, pk, project=project
+    )
 
 
 def get_project_document_or_404(organisation, project, pk) -> ProjectDocument:
-    return _child_or_404(ProjectDocument.objects.all(), organisation, pk, project=project)
+    return get_project_child_or_404(ProjectDocument, organisation, pk, project=project)
 
 
 # -- programmes -----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch
 
-from passerelles.core.tenancy import for_org, get_for_org_or_404
+from passerelles.core.tenancy import for_org
 from passerelles.steering.enums import MeasuredOn, PeriodStatus
 from passerelles.steering.models import (
     Disaggregation,
@@ -22,7 +22,7 @@ from passerelles.steering.models import (
     Project,
     Result,
 )
-from passerelles.steering.selectors.common import visible_projects
+from passerelles.steering.selectors.common import get_project_child_or_404, visible_projects
 
 # A period counts as on track when its actual reaches this share of the target progress.
 ON_TRACK_THRESHOLD = Decimal("90")
@@ -36,34 +36,42 @@ PERFORMANCE_PAGE_CAP = 500
 
 
 def get_result_or_404(organisation, pk, *, project: Project) -> Result:
-    return get_for_org_or_404(Result.objects.filter(project=project), organisation, pk)
+    return get_project_child_or_404(Result, organisation, pk, project=project)
 
 
 def get_indicator_or_404(organisation, pk, *, project: Project) -> Indicator:
-    return get_for_org_or_404(
-        Indicator.objects.filter(result__project=project).select_related("result", "territory"), organisation, pk
+    return get_project_child_or_404(
+        Indicator.objects.select_related("result", "territory"),
+        organisation,
+        pk,
+        project=project,
+        path="result__project",
     )
 
 
 def get_period_or_404(organisation, pk, *, project: Project) -> Period:
-    return get_for_org_or_404(
-        Period.objects.filter(indicator__result__project=project).select_related("indicator__result"),
+    return get_project_child_or_404(
+        Period.objects.select_related("indicator__result"),
         organisation,
         pk,
+        project=project,
+        path="indicator__result__project",
     )
 
 
 def get_disaggregation_or_404(organisation, pk, *, project: Project) -> Disaggregation:
-    return get_for_org_or_404(
-        Disaggregation.objects.filter(indicator__result__project=project).select_related("indicator"),
+    return get_project_child_or_404(
+        Disaggregation.objects.select_related("indicator"),
         organisation,
         pk,
+        project=project,
+        path="indicator__result__project",
     )
 
 
 def get_evidence_or_404(organisation, pk, *, project: Project) -> PeriodEvidence:
-    return get_for_org_or_404(
-        PeriodEvidence.objects.filter(period__indicator__result__project=project), organisation, pk
+    return get_project_child_or_404(
+        PeriodEvidence, organisation, pk, project=project, path="period__indicator__result__project"
     )
 
 

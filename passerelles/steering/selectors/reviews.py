@@ -12,13 +12,12 @@ from django.db.models import (
     Q,
     QuerySet,
 )
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from passerelles.core.tenancy import for_org, get_for_org_or_404
+from passerelles.core.tenancy import for_org
 from passerelles.steering.models import AlignmentReview, CriterionAssessment, Project
-from passerelles.steering.selectors.common import visible_projects
+from passerelles.steering.selectors.common import get_project_child_or_404, visible_projects
 from passerelles.strategy.enums import DocumentStatus
 from passerelles.strategy.models import AlignmentCriterion, StrategyDocument
 
@@ -35,20 +34,18 @@ SITUATION_ALL = "all"
 
 
 def get_review_or_404(organisation, pk, *, project: Project) -> AlignmentReview:
-    review = get_for_org_or_404(AlignmentReview, organisation, pk)
-    if review.project_id != project.pk:
-        raise Http404
-    return review
+    return get_project_child_or_404(AlignmentReview, organisation, pk, project=project)
 
 
 def get_assessment_or_404(organisation, pk, *, project: Project) -> CriterionAssessment:
     """An assessment of this organisation AND of a review of this project; anything else is 404."""
-    assessment = get_for_org_or_404(
-        CriterionAssessment.objects.select_related("review", "criterion", "organisation"), organisation, pk
+    return get_project_child_or_404(
+        CriterionAssessment.objects.select_related("review", "criterion", "organisation"),
+        organisation,
+        pk,
+        project=project,
+        path="review__project",
     )
-    if assessment.review.project_id != project.pk:
-        raise Http404
-    return assessment
 
 
 # -- the reference document -------------------------------------------------------------------------

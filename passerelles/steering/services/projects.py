@@ -369,8 +369,7 @@ def project_document_create(*, project: Project, user, title: str, file=None, ur
         raise ValidationError(_("Joignez un fichier ou indiquez un lien (l'un ou l'autre)."))
     document = ProjectDocument(organisation=project.organisation, project=project, title=title, url=url)
     if file:
-        document.file = file
-        document.original_name = file.name
+        document.attach(file)
     document.save()
     return document
 

@@ -341,6 +341,5 @@ def period_add_evidence(*, period: Period, user, title: str, file=None, url: str
         organisation=period.organisation, period=period, title=title, url=url or "", added_by=user
     )
     if file:
-        evidence.file = file
-        evidence.original_name = file.name
+        evidence.attach(file)
     return _save(evidence)

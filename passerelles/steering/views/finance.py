@@ -1,9 +1,6 @@
 """Budget and co-financing pages: funders, exchange rates, a project's budget, envelopes, the portfolio budget."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +10,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.idempotency import idempotent
-from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
+from passerelles.core.views_helpers import (
+    export_delimiter,
+    export_format,
+    form_status,
+    paginate,
+    querystring_without,
+    require,
+    save_form,
+)
 from passerelles.steering.forms.finance import (
     BudgetFilterForm,
     BudgetLineForm,
@@ -40,12 +45,7 @@ def _org_url(request, name, *args):
 
 def _export_format(request) -> str | None:
     """`csv` or `xlsx` when the list is asked as a file; None for the page; 404 for anything else."""
-    fmt = request.GET.get("format")
-    if fmt is None:
-        return None
-    if fmt not in {"csv", "xlsx"}:
-        raise Http404
-    return fmt
+    return export_format(request) if "format" in request.GET else None
 
 
 def _export(request, fmt, *, filename, header, rows, title):
@@ -55,7 +55,7 @@ def _export(request, fmt, *, filename, header, rows, title):
         header=[str(h) for h in header],
         rows=rows,
         title=title,
-        delimiter=";" if request.GET.get("sep") == "semicolon" else ",",
+        delimiter=export_delimiter(request),
     )
 
 
@@ -68,7 +68,6 @@ def _list_context(request, items) -> dict:
 
 
 def _form_page(request, form, *, title, cancel_url, kicker="", project=None, submit=None):
-    status = 422 if request.method == "POST" else 200
     context = {
         "form": form,
         "title": title,
@@ -77,7 +76,7 @@ def _form_page(request, form, *, title, cancel_url, kicker="", project=None, sub
         "project": project,
         "submit_label": submit or _("Enregistrer"),
     }
-    return render(request, FORM_TEMPLATE, context, status=status)
+    return render(request, FORM_TEMPLATE, context, status=form_status(request))
 
 
 def _money(value) -> str:
@@ -126,15 +125,16 @@ def funder_list(request):
 @idempotent
 def funder_create(request):
     form = FunderForm(request.POST or None, organisation=request.organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            funder = services.funder_create(organisation=request.organisation, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Bailleur « %(name)s » créé.") % {"name": funder.name})
-            return redirect(_org_url(request, "steering:funders"))
-    return _form_page(request, form, title=_("Nouveau bailleur"), cancel_url=_org_url(request, "steering:funders"))
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.funder_create(organisation=request.organisation, user=request.user, **data),
+        success=lambda funder: _("Bailleur « %(name)s » créé.") % {"name": funder.name},
+        next_url=_org_url(request, "steering:funders"),
+    )
+    return saved or _form_page(
+        request, form, title=_("Nouveau bailleur"), cancel_url=_org_url(request, "steering:funders")
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -142,16 +142,15 @@ def funder_create(request):
 def funder_edit(request, pk):
     funder = selectors.get_funder_or_404(request.organisation, pk)
     form = FunderForm(request.POST or None, instance=funder, organisation=request.organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.funder_update(funder=funder, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Bailleur « %(name)s » enregistré.") % {"name": funder.name})
-            return redirect(_org_url(request, "steering:funders"))
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.funder_update(funder=funder, user=request.user, **data),
+        success=lambda _saved: _("Bailleur « %(name)s » enregistré.") % {"name": funder.name},
+        next_url=_org_url(request, "steering:funders"),
+    )
     title = _("Modifier le bailleur %(name)s") % {"name": funder}
-    return _form_page(request, form, title=title, cancel_url=_org_url(request, "steering:funders"))
+    return saved or _form_page(request, form, title=title, cancel_url=_org_url(request, "steering:funders"))
 
 
 # -- exchange rates -------------------------------------------------------------------------------
@@ -190,21 +189,17 @@ def exchange_rate_list(request):
 @idempotent
 def exchange_rate_create(request):
     form = ExchangeRateForm(request.POST, organisation=request.organisation)
-    if form.is_valid():
-        try:
-            rate = services.exchange_rate_create(
-                organisation=request.organisation, user=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Taux %(c)s enregistré à partir du %(d)s.")
-                % {"c": rate.currency, "d": rate.valid_from.strftime("%d/%m/%Y")},
-            )
-            return redirect(_org_url(request, "steering:exchange_rates"))
-    return _rates_page(request, form, status=422)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.exchange_rate_create(organisation=request.organisation, user=request.user, **data),
+        success=lambda rate: (
+            _("Taux %(c)s enregistré à partir du %(d)s.")
+            % {"c": rate.currency, "d": rate.valid_from.strftime("%d/%m/%Y")}
+        ),
+        next_url=_org_url(request, "steering:exchange_rates"),
+    )
+    return saved or _rates_page(request, form, status=422)
 
 
 # -- a project's budget ---------------------------------------------------------------------------
@@ -277,27 +272,27 @@ def _budget_url(request, project):
     return _org_url(request, "steering:project_budget", project.pk)
 
 
+def _project_form(request, project, form, save, *, success, anchor, title):
+    """A form about one project's budget: saved, back to its budget page at `anchor`; else the form again."""
+    saved = save_form(request, form, save, success=success, next_url=_budget_url(request, project) + f"#{anchor}")
+    return saved or _form_page(
+        request, form, title=title, kicker=project, project=project, cancel_url=_budget_url(request, project)
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @require(permissions.can_edit_finance)
 @idempotent
 def budget_line_create(request, pk):
     project = _project(request, pk)
-    form = BudgetLineForm(request.POST or None, organisation=request.organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.budget_line_create(project=project, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Ligne budgétaire ajoutée."))
-            return redirect(_budget_url(request, project) + "#lines")
-    return _form_page(
+    return _project_form(
         request,
-        form,
+        project,
+        BudgetLineForm(request.POST or None, organisation=request.organisation),
+        lambda data: services.budget_line_create(project=project, user=request.user, **data),
+        success=_("Ligne budgétaire ajoutée."),
+        anchor="lines",
         title=_("Nouvelle ligne budgétaire"),
-        kicker=project,
-        project=project,
-        cancel_url=_budget_url(request, project),
     )
 
 
@@ -306,22 +301,14 @@ def budget_line_create(request, pk):
 def budget_line_edit(request, pk, line_pk):
     project = _project(request, pk)
     line = selectors.get_budget_line_or_404(project, line_pk)
-    form = BudgetLineForm(request.POST or None, instance=line, organisation=request.organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.budget_line_update(line=line, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Ligne budgétaire enregistrée."))
-            return redirect(_budget_url(request, project) + "#lines")
-    return _form_page(
+    return _project_form(
         request,
-        form,
+        project,
+        BudgetLineForm(request.POST or None, instance=line, organisation=request.organisation),
+        lambda data: services.budget_line_update(line=line, user=request.user, **data),
+        success=_("Ligne budgétaire enregistrée."),
+        anchor="lines",
         title=_("Modifier la ligne budgétaire"),
-        kicker=project,
-        project=project,
-        cancel_url=_budget_url(request, project),
     )
 
 
@@ -330,22 +317,14 @@ def budget_line_edit(request, pk, line_pk):
 @idempotent
 def transaction_create(request, pk):
     project = _project(request, pk)
-    form = TransactionForm(request.POST or None, organisation=request.organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.transaction_create(project=project, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Transaction enregistrée."))
-            return redirect(_budget_url(request, project) + "#transactions")
-    return _form_page(
+    return _project_form(
         request,
-        form,
+        project,
+        TransactionForm(request.POST or None, organisation=request.organisation),
+        lambda data: services.transaction_create(project=project, user=request.user, **data),
+        success=_("Transaction enregistrée."),
+        anchor="transactions",
         title=_("Nouvelle transaction"),
-        kicker=project,
-        project=project,
-        cancel_url=_budget_url(request, project),
     )
 
 
@@ -354,22 +333,14 @@ def transaction_create(request, pk):
 @idempotent
 def in_kind_create(request, pk):
     project = _project(request, pk)
-    form = InKindForm(request.POST or None, organisation=request.organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.in_kind_create(project=project, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Contribution en nature enregistrée."))
-            return redirect(_budget_url(request, project) + "#in-kind")
-    return _form_page(
+    return _project_form(
         request,
-        form,
+        project,
+        InKindForm(request.POST or None, organisation=request.organisation),
+        lambda data: services.in_kind_create(project=project, user=request.user, **data),
+        success=_("Contribution en nature enregistrée."),
+        anchor="in-kind",
         title=_("Nouvelle contribution en nature"),
-        kicker=project,
-        project=project,
-        cancel_url=_budget_url(request, project),
     )
 
 
@@ -427,17 +398,14 @@ def _envelopes_url(request, year):
 @idempotent
 def envelope_create(request):
     form = EnvelopeForm(request.POST or None, organisation=request.organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            envelope = services.envelope_create(
-                organisation=request.organisation, user=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Enveloppe enregistrée."))
-            return redirect(_envelopes_url(request, envelope.year))
-    return _form_page(
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.envelope_create(organisation=request.organisation, user=request.user, **data),
+        success=_("Enveloppe enregistrée."),
+        next_url=lambda envelope: _envelopes_url(request, envelope.year),
+    )
+    return saved or _form_page(
         request, form, title=_("Nouvelle enveloppe budgétaire"), cancel_url=_org_url(request, "steering:envelopes")
     )
 
@@ -447,15 +415,14 @@ def envelope_create(request):
 def envelope_edit(request, pk):
     envelope = selectors.get_envelope_or_404(request.organisation, pk)
     form = EnvelopeForm(request.POST or None, instance=envelope, organisation=request.organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.envelope_update(envelope=envelope, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Enveloppe enregistrée."))
-            return redirect(_envelopes_url(request, envelope.year))
-    return _form_page(
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.envelope_update(envelope=envelope, user=request.user, **data),
+        success=_("Enveloppe enregistrée."),
+        next_url=lambda _saved: _envelopes_url(request, envelope.year),
+    )
+    return saved or _form_page(
         request,
         form,
         title=_("Modifier l'enveloppe %(e)s") % {"e": envelope},
@@ -532,8 +499,6 @@ def budget(request):
 @require_GET
 @require(permissions.can_view_steering)
 def budget_export(request):
-    fmt = request.GET.get("format", "csv")
-    if fmt not in {"csv", "xlsx"}:
-        raise Http404
+    fmt = export_format(request)
     _form, finance = _budget_filters(request)
     return _export(request, fmt, filename="budget", header=BUDGET_HEADER, rows=budget_rows(finance), title=_("Budget"))

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,7 +11,16 @@ from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.files import serve_private_file
 from passerelles.core.idempotency import idempotent
-from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
+from passerelles.core.views_helpers import (
+    apply_errors,
+    export_delimiter,
+    export_format,
+    form_status,
+    paginate,
+    querystring_without,
+    require,
+    save_form,
+)
 from passerelles.steering.enums import MISSIONS_PER_YEAR_TARGET, FollowUpStatus
 from passerelles.steering.forms.monitoring import (
     EvaluationFilterForm,
@@ -44,21 +52,15 @@ def _list_context(request, form, queryset, **extra) -> dict:
 
 
 def _export(request, *, filename, header, rows, title):
-    fmt = request.GET.get("format", "csv")
-    if fmt not in {"csv", "xlsx"}:
-        raise Http404
+    fmt = export_format(request)
     return table_response(
         fmt=fmt,
         filename=f"{filename}-{request.organisation.slug}",
         header=header,
         rows=rows,
         title=title,
-        delimiter=";" if request.GET.get("sep") == "semicolon" else ",",
+        delimiter=export_delimiter(request),
     )
-
-
-def _status(request) -> int:
-    return 422 if request.method == "POST" else 200
 
 
 # -- missions ---------------------------------------------------------------------------------------
@@ -124,7 +126,7 @@ def _mission_form(request, mission=None):
                 messages.success(request, _("Mission enregistrée."))
                 return redirect(_org_url(request, "steering:mission", mission.pk))
     context = {"form": form, "delegates": delegates, "mission": mission}
-    return render(request, "steering/monitoring/mission_form.html", context, status=_status(request))
+    return render(request, "steering/monitoring/mission_form.html", context, status=form_status(request))
 
 
 @require_http_methods(["GET", "POST"])
@@ -164,16 +166,19 @@ def mission(request, pk):
 def mission_follow_up_create(request, pk):
     mission = selectors.get_mission_or_404(request.organisation, pk)
     form = FollowUpForm(request.POST, organisation=request.organisation)
-    if form.is_valid():
-        try:
-            services.follow_up_create(user=request.user, mission=mission, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Suite à donner ajoutée."))
-            return redirect(_org_url(request, "steering:mission", mission.pk) + "#follow-ups")
-    context = _mission_context(request, mission, follow_up_form=form)
-    return render(request, "steering/monitoring/mission_detail.html", context, status=422)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.follow_up_create(user=request.user, mission=mission, **data),
+        success=_("Suite à donner ajoutée."),
+        next_url=_org_url(request, "steering:mission", mission.pk) + "#follow-ups",
+    )
+    return saved or render(
+        request,
+        "steering/monitoring/mission_detail.html",
+        _mission_context(request, mission, follow_up_form=form),
+        status=422,
+    )
 
 
 @require_POST
@@ -246,7 +251,7 @@ def _evaluation_form(request, evaluation=None):
             messages.success(request, _("Évaluation enregistrée."))
             return redirect(_org_url(request, "steering:evaluation", evaluation.pk))
     context = {"form": form, "evaluation": evaluation}
-    return render(request, "steering/monitoring/evaluation_form.html", context, status=_status(request))
+    return render(request, "steering/monitoring/evaluation_form.html", context, status=form_status(request))
 
 
 @require_http_methods(["GET", "POST"])
@@ -297,16 +302,19 @@ def evaluation_report(request, pk):
 def evaluation_follow_up_create(request, pk):
     evaluation = selectors.get_evaluation_or_404(request.organisation, pk)
     form = FollowUpForm(request.POST, organisation=request.organisation)
-    if form.is_valid():
-        try:
-            services.follow_up_create(user=request.user, evaluation=evaluation, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Suite à donner ajoutée."))
-            return redirect(_org_url(request, "steering:evaluation", evaluation.pk) + "#follow-ups")
-    context = _evaluation_context(request, evaluation, follow_up_form=form)
-    return render(request, "steering/monitoring/evaluation_detail.html", context, status=422)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.follow_up_create(user=request.user, evaluation=evaluation, **data),
+        success=_("Suite à donner ajoutée."),
+        next_url=_org_url(request, "steering:evaluation", evaluation.pk) + "#follow-ups",
+    )
+    return saved or render(
+        request,
+        "steering/monitoring/evaluation_detail.html",
+        _evaluation_context(request, evaluation, follow_up_form=form),
+        status=422,
+    )
 
 
 # -- lessons learned --------------------------------------------------------------------------------
@@ -347,14 +355,13 @@ def lessons_export(request):
 def lesson_create(request):
     org = request.organisation
     form = LessonForm(request.POST or None, organisation=org, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.lesson_create(
-                organisation=org, user=request.user, projects=form.cleaned_data["projects"], **form.service_fields()
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Enseignement enregistré."))
-            return redirect(_org_url(request, "steering:lessons"))
-    return render(request, "steering/monitoring/lesson_form.html", {"form": form}, status=_status(request))
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.lesson_create(
+            organisation=org, user=request.user, projects=data["projects"], **form.service_fields()
+        ),
+        success=_("Enseignement enregistré."),
+        next_url=_org_url(request, "steering:lessons"),
+    )
+    return saved or render(request, "steering/monitoring/lesson_form.html", {"form": form}, status=form_status(request))

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,7 +9,15 @@ from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.files import serve_private_file
 from passerelles.core.idempotency import idempotent
-from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
+from passerelles.core.views_helpers import (
+    export_delimiter,
+    export_format,
+    form_status,
+    paginate,
+    querystring_without,
+    require,
+    save_form,
+)
 from passerelles.steering.forms.projects import (
     AnnualPlanFilterForm,
     AnnualPlanForm,
@@ -29,28 +36,20 @@ from passerelles.steering.selectors import projects as selectors
 from passerelles.steering.selectors.common import get_project_or_404
 from passerelles.steering.services import projects as services
 
-EXPORT_FORMATS = {"csv", "xlsx"}
-
 
 def _org_url(request, name, *args):
     return reverse(name, args=[request.organisation.slug, *args])
 
 
-def _status(request) -> int:
-    return 422 if request.method == "POST" else 200
-
-
 def _export(request, *, filename, header, rows, title):
-    fmt = request.GET.get("format", "csv")
-    if fmt not in EXPORT_FORMATS:
-        raise Http404
+    fmt = export_format(request)
     return table_response(
         fmt=fmt,
         filename=filename,
         header=header,
         rows=rows,
         title=title,
-        delimiter=";" if request.GET.get("sep") == "semicolon" else ",",
+        delimiter=export_delimiter(request),
     )
 
 
@@ -125,17 +124,16 @@ def programme_detail(request, pk):
 @idempotent
 def programme_create(request):
     form = ProgrammeForm(request.POST or None, organisation=request.organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            programme = services.programme_create(
-                organisation=request.organisation, user=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Programme « %(t)s » créé.") % {"t": programme.title})
-            return redirect(_org_url(request, "steering:programme", programme.pk))
-    return render(request, "steering/projects/programme_form.html", {"form": form}, status=_status(request))
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.programme_create(organisation=request.organisation, user=request.user, **data),
+        success=lambda programme: _("Programme « %(t)s » créé.") % {"t": programme.title},
+        next_url=lambda programme: _org_url(request, "steering:programme", programme.pk),
+    )
+    return saved or render(
+        request, "steering/projects/programme_form.html", {"form": form}, status=form_status(request)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -143,16 +141,15 @@ def programme_create(request):
 def programme_edit(request, pk):
     programme = selectors.get_programme_or_404(request.organisation, pk)
     form = ProgrammeForm(request.POST or None, instance=programme, organisation=request.organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.programme_update(programme=programme, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Programme enregistré."))
-            return redirect(_org_url(request, "steering:programme", programme.pk))
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.programme_update(programme=programme, user=request.user, **data),
+        success=_("Programme enregistré."),
+        next_url=_org_url(request, "steering:programme", programme.pk),
+    )
     context = {"form": form, "programme": programme}
-    return render(request, "steering/projects/programme_form.html", context, status=_status(request))
+    return saved or render(request, "steering/projects/programme_form.html", context, status=form_status(request))
 
 
 # -- annual plans ---------------------------------------------------------------------------------
@@ -204,17 +201,14 @@ def annual_plans_export(request):
 @idempotent
 def annual_plan_create(request):
     form = AnnualPlanForm(request.POST or None, organisation=request.organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.annual_plan_create(
-                organisation=request.organisation, user=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Plan d'actions %(y)s créé.") % {"y": plan.year})
-            return redirect(_org_url(request, "steering:annual_plan", plan.pk))
-    return render(request, "steering/projects/plan_form.html", {"form": form}, status=_status(request))
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.annual_plan_create(organisation=request.organisation, user=request.user, **data),
+        success=lambda plan: _("Plan d'actions %(y)s créé.") % {"y": plan.year},
+        next_url=lambda plan: _org_url(request, "steering:annual_plan", plan.pk),
+    )
+    return saved or render(request, "steering/projects/plan_form.html", {"form": form}, status=form_status(request))
 
 
 def _filtered_items(request, plan):
@@ -281,17 +275,15 @@ def annual_plan_export(request, pk):
 def annual_plan_item_create(request, pk):
     plan = selectors.get_annual_plan_or_404(request.organisation, pk)
     form = PlanItemForm(request.POST or None, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.annual_plan_item_create(plan=plan, user=request.user, **form.service_fields())
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Élément ajouté au plan %(y)s.") % {"y": plan.year})
-            return redirect(_org_url(request, "steering:annual_plan", plan.pk))
-    return render(
-        request, "steering/projects/plan_item_form.html", {"form": form, "plan": plan}, status=_status(request)
+    saved = save_form(
+        request,
+        form,
+        lambda _data: services.annual_plan_item_create(plan=plan, user=request.user, **form.service_fields()),
+        success=_("Élément ajouté au plan %(y)s.") % {"y": plan.year},
+        next_url=_org_url(request, "steering:annual_plan", plan.pk),
     )
+    context = {"form": form, "plan": plan}
+    return saved or render(request, "steering/projects/plan_item_form.html", context, status=form_status(request))
 
 
 @require_http_methods(["GET", "POST"])
@@ -300,16 +292,15 @@ def annual_plan_item_edit(request, pk, item_pk):
     plan = selectors.get_annual_plan_or_404(request.organisation, pk)
     item = selectors.get_plan_item_or_404(request.organisation, plan, item_pk)
     form = PlanItemForm(request.POST or None, instance=item, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.annual_plan_item_update(item=item, user=request.user, **form.service_fields())
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Élément du plan enregistré."))
-            return redirect(_org_url(request, "steering:annual_plan", plan.pk))
+    saved = save_form(
+        request,
+        form,
+        lambda _data: services.annual_plan_item_update(item=item, user=request.user, **form.service_fields()),
+        success=_("Élément du plan enregistré."),
+        next_url=_org_url(request, "steering:annual_plan", plan.pk),
+    )
     context = {"form": form, "plan": plan, "item": item}
-    return render(request, "steering/projects/plan_item_form.html", context, status=_status(request))
+    return saved or render(request, "steering/projects/plan_item_form.html", context, status=form_status(request))
 
 
 @require_POST
@@ -430,15 +421,14 @@ def _save_project(request, form, project=None):
 @idempotent
 def project_create(request):
     form = ProjectForm(request.POST or None, organisation=request.organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = _save_project(request, form)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Projet %(code)s créé.") % {"code": project.code})
-            return redirect(_org_url(request, "steering:project", project.pk))
-    return render(request, "steering/projects/project_form.html", {"form": form}, status=_status(request))
+    saved = save_form(
+        request,
+        form,
+        lambda _data: _save_project(request, form),
+        success=lambda project: _("Projet %(code)s créé.") % {"code": project.code},
+        next_url=lambda project: _org_url(request, "steering:project", project.pk),
+    )
+    return saved or render(request, "steering/projects/project_form.html", {"form": form}, status=form_status(request))
 
 
 @require_http_methods(["GET", "POST"])
@@ -446,30 +436,28 @@ def project_create(request):
 def project_edit(request, pk):
     project = _project(request, pk, edit=True)
     form = ProjectForm(request.POST or None, instance=project, organisation=request.organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _save_project(request, form, project)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Projet %(code)s enregistré.") % {"code": project.code})
-            return redirect(_org_url(request, "steering:project", project.pk))
+    saved = save_form(
+        request,
+        form,
+        lambda _data: _save_project(request, form, project),
+        success=lambda _saved: _("Projet %(code)s enregistré.") % {"code": project.code},
+        next_url=_org_url(request, "steering:project", project.pk),
+    )
     context = {"form": form, "project": project}
-    return render(request, "steering/projects/project_form.html", context, status=_status(request))
+    return saved or render(request, "steering/projects/project_form.html", context, status=form_status(request))
 
 
 def _sub_form_page(request, project, form, *, title, save):
     """A small page with one form about a project: POST, then back to the project's overview."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Projet %(code)s mis à jour.") % {"code": project.code})
-            return redirect(_org_url(request, "steering:project", project.pk))
+    saved = save_form(
+        request,
+        form,
+        save,
+        success=_("Projet %(code)s mis à jour.") % {"code": project.code},
+        next_url=_org_url(request, "steering:project", project.pk),
+    )
     context = {"form": form, "project": project, "title": title}
-    return render(request, "steering/projects/project_subform.html", context, status=_status(request))
+    return saved or render(request, "steering/projects/project_subform.html", context, status=form_status(request))
 
 
 @require_http_methods(["GET", "POST"])
@@ -537,7 +525,7 @@ def project_sectors(request, pk):
             messages.success(request, _("Secteurs CAD du projet %(code)s enregistrés.") % {"code": project.code})
             return redirect(_org_url(request, "steering:project", project.pk) + "#sectors")
     context = {"formset": formset, "project": project}
-    return render(request, "steering/projects/project_sectors.html", context, status=_status(request))
+    return render(request, "steering/projects/project_sectors.html", context, status=form_status(request))
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,7 +4,6 @@ import os
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +13,15 @@ from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.files import serve_private_file
 from passerelles.core.idempotency import idempotent
-from passerelles.core.views_helpers import apply_errors, paginate, querystring_without, require
+from passerelles.core.views_helpers import (
+    apply_errors,
+    export_format,
+    form_status,
+    paginate,
+    querystring_without,
+    require,
+    save_form,
+)
 from passerelles.steering.enums import PERIOD_TRANSITIONS, MeasuredOn, PeriodStatus
 from passerelles.steering.forms.results import (
     DisaggregationForm,
@@ -61,17 +68,20 @@ def _form_page(request, *, project, form, title, cancel_url, status=200, **extra
 
 def _edit(request, *, project, form, save, title, success, anchor=""):
     """The shared create/edit flow: validate, call the service, redirect to the framework or show the errors."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save(form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect(_results_url(request, project, anchor(obj) if callable(anchor) else anchor))
-    status = 422 if request.method == "POST" else 200
-    return _form_page(
-        request, project=project, form=form, title=title, cancel_url=_results_url(request, project), status=status
+    saved = save_form(
+        request,
+        form,
+        save,
+        success=success,
+        next_url=lambda obj: _results_url(request, project, anchor(obj) if callable(anchor) else anchor),
+    )
+    return saved or _form_page(
+        request,
+        project=project,
+        form=form,
+        title=title,
+        cancel_url=_results_url(request, project),
+        status=form_status(request),
     )
 
 
@@ -430,21 +440,16 @@ def period_return(request, project_pk, pk):
 def period_evidence_create(request, project_pk, pk):
     project, period = _period_for_values(request, project_pk, pk, permissions.can_enter_results)
     form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.period_add_evidence(
-                period=period,
-                user=request.user,
-                title=form.cleaned_data["title"],
-                file=form.cleaned_data.get("file"),
-                url=form.cleaned_data.get("url") or "",
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Justificatif ajouté."))
-            return redirect(_values_url(request, project, period) + "#evidence")
-    return _values_page(request, project, period, status=422, evidence_form=form)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.period_add_evidence(
+            period=period, user=request.user, title=data["title"], file=data.get("file"), url=data.get("url") or ""
+        ),
+        success=_("Justificatif ajouté."),
+        next_url=_values_url(request, project, period) + "#evidence",
+    )
+    return saved or _values_page(request, project, period, status=422, evidence_form=form)
 
 
 @require_GET
@@ -557,9 +562,7 @@ def performance(request):
 @require_GET
 @require(permissions.can_view_steering)
 def performance_export(request):
-    fmt = request.GET.get("format", "csv")
-    if fmt not in {"csv", "xlsx"}:
-        raise Http404
+    fmt = export_format(request)
     _form, rows = _filtered_performance(request)
     french_csv = fmt == "csv" and request.GET.get("sep") == "semicolon"
     return table_response(

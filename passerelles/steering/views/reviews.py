@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from passerelles.core import permissions
 from passerelles.core.exports import table_response
 from passerelles.core.idempotency import idempotent
-from passerelles.core.views_helpers import paginate, querystring_without, require
+from passerelles.core.views_helpers import export_delimiter, export_format, paginate, querystring_without, require
 from passerelles.steering.forms.reviews import AlignmentFilterForm, ReviewFormSet
 from passerelles.steering.selectors import reviews as selectors
 from passerelles.steering.selectors.common import get_project_or_404
@@ -113,9 +112,7 @@ def alignment(request):
 @require_GET
 @require(permissions.can_view_steering)
 def alignment_export(request):
-    fmt = request.GET.get("format", "csv")
-    if fmt not in {"csv", "xlsx"}:
-        raise Http404
+    fmt = export_format(request)
     _form, projects = _filtered_portfolio(request)
     return table_response(
         fmt=fmt,
@@ -123,5 +120,5 @@ def alignment_export(request):
         header=selectors.alignment_header(),
         rows=selectors.alignment_rows(projects),
         title=_("Conformité"),
-        delimiter=";" if request.GET.get("sep") == "semicolon" else ",",
+        delimiter=export_delimiter(request),
     )
